@@ -1,0 +1,5 @@
+"""Allow ``python -m migration_kg``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,71 @@
+"""Stage 1: parse RDF files into one rdflib graph; a syntax error names the file, line and column."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from .errors import InputError
+from .namespaces import bind_prefixes
+
+_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+_POSITION = re.compile(r"line (\d+) column (\d+)")
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The RDF syntax of ``path``, from its suffix."""
+    try:
+        return _FORMATS[path.suffix]
+    except KeyError:
+        raise InputError(f"unknown RDF file type {path.suffix!r} (use one of {', '.join(_FORMATS)})", path) from None
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    """Convert one pyoxigraph term into the equivalent rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+def parse_file(path: Path) -> Iterable[ox.Triple]:
+    """Parse one file with pyoxigraph, turning a syntax error into an InputError with its position."""
+    if not path.is_file():
+        raise InputError("no such file", path)
+    try:
+        return list(ox.parse(path=str(path), format=rdf_format(path)))
+    except SyntaxError as error:
+        message = str(error)
+        match = _POSITION.search(message)
+        line = int(match.group(1)) if match else getattr(error, "lineno", None)
+        column = int(match.group(2)) if match else None
+        first_line = message.split(" (", 1)[0] if match else message
+        raise InputError(f"syntax error: {first_line}", path, line, column) from None
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot read: {error}", path) from None
+
+
+def load_graph(paths: Iterable[Path]) -> Graph:
+    """Read every file of ``paths`` into one graph bound to the project's prefixes."""
+    graph = bind_prefixes(Graph())
+    for path in paths:
+        for triple in parse_file(Path(path)):
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return graph
