@@ -30,9 +30,13 @@ class Settings:
 
 
 def _console(stderr: bool = False) -> Any:
+    """A rich console; when writing to a file or pipe it is wide enough that report tables do not fold."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal:
+        console = Console(stderr=stderr, highlight=False, width=max(console.width, 200))
+    return console
 
 
 @contextmanager
@@ -83,7 +87,7 @@ def print_violations(report: Any) -> None:
         table.add_column(column, overflow="fold")
     for violation in report.violations:
         check = violation.source.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        table.add_row(f"{violation.focus_label}\n<{violation.focus}>", violation.path, violation.message, check)
+        table.add_row(f"{violation.focus_label} <{violation.focus}>", violation.path, violation.message, check)
     _console(stderr=True).print(table)
 
 

@@ -43,3 +43,60 @@ class NotConformingError(MigrationKGError):
     """The data does not conform to the shapes or fails a quality-control query."""
 
     exit_code = EXIT_NOT_CONFORMING
+
+
+#: Exit codes of failures talking to Wikidata (or any SPARQL endpoint used for linking), one per cause.
+EXIT_WIKIDATA_UNREACHABLE = 10
+EXIT_WIKIDATA_TIMEOUT = 11
+EXIT_WIKIDATA_HTTP = 12
+EXIT_WIKIDATA_MALFORMED = 13
+EXIT_WIKIDATA_RATE_LIMITED = 14
+EXIT_WIKIDATA_UNAVAILABLE = 15
+
+
+class WikidataError(MigrationKGError):
+    """A SPARQL request to Wikidata (or the endpoint given instead) failed; the message names the endpoint."""
+
+    def __init__(self, message: str, endpoint: str) -> None:
+        self.endpoint = endpoint
+        super().__init__(f"{endpoint}: {message}")
+
+
+class WikidataUnreachableError(WikidataError):
+    """The endpoint could not be reached (refused connection, unknown host, network down)."""
+
+    exit_code = EXIT_WIKIDATA_UNREACHABLE
+
+
+class WikidataTimeoutError(WikidataError):
+    """The endpoint did not answer within the timeout."""
+
+    exit_code = EXIT_WIKIDATA_TIMEOUT
+
+
+class WikidataHTTPError(WikidataError):
+    """The endpoint answered with an HTTP error status that retrying does not cure."""
+
+    exit_code = EXIT_WIKIDATA_HTTP
+
+    def __init__(self, message: str, endpoint: str, status: int) -> None:
+        self.status = status
+        super().__init__(message, endpoint)
+
+
+class WikidataMalformedAnswerError(WikidataError):
+    """The endpoint answered, but not with SPARQL JSON results."""
+
+    exit_code = EXIT_WIKIDATA_MALFORMED
+
+
+class WikidataRateLimitedError(WikidataError):
+    """The endpoint kept answering 429 Too Many Requests after every retry."""
+
+    exit_code = EXIT_WIKIDATA_RATE_LIMITED
+
+
+class WikidataUnavailableError(WikidataError):
+    """The endpoint kept answering 503 Service Unavailable after every retry."""
+
+    exit_code = EXIT_WIKIDATA_UNAVAILABLE

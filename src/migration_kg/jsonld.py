@@ -108,6 +108,19 @@ def _compact_values(term: TermDefinition, values: list, context: Context) -> Any
     return written[0] if len(written) == 1 else written
 
 
+def _term_values(term: TermDefinition, values: list, context: Context) -> Any:
+    """Values under a term without a language map: coerced ones in short form, the others as explicit objects."""
+    written: list[Any] = []
+    for value in values:
+        if not _fits(term, value):
+            written.append(_value_object(value, context))
+        elif term.coercion == "@id":
+            written.append(_node_id(value, context))
+        else:
+            written.append(str(value))
+    return written[0] if len(written) == 1 else written
+
+
 def _sort_key(value: URIRef | BNode | Literal) -> tuple:
     if isinstance(value, Literal):
         return (1, str(value), value.language or "", str(value.datatype or ""))
@@ -128,6 +141,9 @@ def node_object(graph: Graph, subject: URIRef | BNode, context: Context) -> dict
     for predicate in sorted(grouped):
         values = sorted(grouped[predicate], key=_sort_key)
         term = context.terms.get(predicate)
+        if term is not None and not term.language_map:
+            entries[term.name] = _term_values(term, values, context)
+            continue
         fitting = [v for v in values if term is not None and _fits(term, v)]
         rest = [v for v in values if not (term is not None and _fits(term, v))]
         if fitting:

@@ -69,3 +69,24 @@ def load_graph(paths: Iterable[Path]) -> Graph:
         for triple in parse_file(Path(path)):
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     return graph
+
+
+def from_rdflib(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert one rdflib term into the equivalent pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def to_store(graph: Graph) -> ox.Store:
+    """An in-memory pyoxigraph store holding ``graph`` in its default graph, for fast SPARQL."""
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), ox.DefaultGraph()) for s, p, o in graph)
+    return store

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.plugins.sparql import prepareQuery
 
 from .errors import InputError
-from .namespaces import PREFIXES
+from .load import to_rdflib, to_store
+
+
+_POSITION = re.compile(r"line (\d+) column (\d+)")
 
 
 @dataclass(frozen=True)
@@ -38,28 +42,31 @@ def query_title(text: str) -> str:
     return ""
 
 
-def compile_query(path: Path):  # noqa: ANN201 - rdflib's Query type is not exported
-    """Parse a SPARQL file with the project's prefixes; a syntax error names the file, line and column."""
+def run_query(store: ox.Store, path: Path) -> ox.QuerySolutions:
+    """Run one SELECT file on ``store``; a syntax error names the file, line and column."""
     text = path.read_text(encoding="utf-8")
     try:
-        return prepareQuery(text, initNs={k: str(v) for k, v in PREFIXES.items()})
-    except Exception as error:  # pyparsing raises several classes; all are syntax errors here
-        line = getattr(error, "lineno", None)
-        column = getattr(error, "col", None)
-        message = getattr(error, "msg", None) or str(error).splitlines()[0]
-        raise InputError(f"SPARQL syntax error: {message}", path, line, column) from None
+        answer = store.query(text)
+    except SyntaxError as error:
+        match = _POSITION.search(str(error))
+        line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
+        raise InputError(f"SPARQL syntax error: {str(error).split(' (', 1)[0]}", path, line, column) from None
+    if not isinstance(answer, ox.QuerySolutions):
+        raise InputError("a quality-control query must be a SELECT query", path)
+    return answer
 
 
 def run_qc(graph: Graph, paths: list[Path]) -> list[QcResult]:
-    """Run every quality-control query on ``graph``; return one result per query, in file order."""
+    """Run every quality-control query on ``graph`` (with pyoxigraph); one result per query, in file order."""
+    store = to_store(graph)
+    names = graph.namespace_manager
     results = []
     for path in paths:
-        query = compile_query(path)
-        answer = graph.query(query)
-        variables = tuple(str(v) for v in (answer.vars or ()))
+        answer = run_query(store, path)
+        variables = tuple(variable.value for variable in answer.variables)
         rows = sorted(
-            tuple("" if value is None else value.n3(graph.namespace_manager) for value in row)
-            for row in answer
+            tuple("" if solution[v] is None else to_rdflib(solution[v]).n3(names) for v in variables)
+            for solution in answer
         )
         results.append(QcResult(
             name=path.name.removesuffix(".rq"), path=path,

@@ -1,0 +1,75 @@
+"""Shared fixtures: the project's paths, the source article, one build of dist/ per session, servers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from migration_kg.build import BuildResult, build
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def article_path() -> Path:
+    """The source article: $MIGRATION_KG_ARTICLE, else ../shared/seeds/article-fr.txt beside the checkout."""
+    override = os.environ.get("MIGRATION_KG_ARTICLE")
+    return Path(override) if override else ROOT.parent / "shared" / "seeds" / "article-fr.txt"
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def article_text() -> str:
+    path = article_path()
+    if not path.is_file():
+        pytest.fail(f"the source article is missing at {path}; set MIGRATION_KG_ARTICLE")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """One build of the real project into a temporary dist/, shared by the whole session."""
+    return build(ROOT, tmp_path_factory.mktemp("build") / "dist")
+
+
+@pytest.fixture(scope="session")
+def dist_dir(built: BuildResult) -> Path:
+    return built.out_dir
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    """A private copy of the project's sources, safe to break."""
+    target = tmp_path / "project"
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory, dist_dir: Path) -> Iterator[object]:
+    """A real Oxigraph server on 127.0.0.1, loaded with the built graph in its default graph."""
+    from servers import oxigraph_server
+
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as server:
+        server.load_file(dist_dir / "migration-kg.nt", "application/n-triples")
+        yield server

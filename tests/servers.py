@@ -1,0 +1,195 @@
+"""Real local servers for tests: an Oxigraph SPARQL server, and an HTTP server that misbehaves on purpose.
+
+Both listen on 127.0.0.1 only, on a free port, and are stopped by the fixture that started them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def oxigraph_executable() -> str:
+    """The ``oxigraph`` command installed by the test extras (PyPI package ``oxigraph``)."""
+    candidate = Path(sys.executable).with_name("oxigraph")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("oxigraph")
+    if not found:
+        raise RuntimeError("the oxigraph server is not installed: pip install -e '.[test]'")
+    return found
+
+
+@dataclass
+class OxigraphServer:
+    """A running ``oxigraph serve`` process with its endpoints."""
+
+    port: int
+    location: Path
+    process: subprocess.Popen = field(repr=False)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.base}/update"
+
+    @property
+    def store_url(self) -> str:
+        return f"{self.base}/store"
+
+    def load_file(self, path: Path, content_type: str, graph: str | None = None) -> None:
+        """POST a file into the store (default graph, or ``graph``) through the Graph Store Protocol."""
+        url = self.store_url + (f"?graph={urllib.request.quote(graph, safe='')}" if graph else "?default")
+        request = urllib.request.Request(url, data=path.read_bytes(), method="POST",
+                                         headers={"Content-Type": content_type})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            if response.status not in (200, 201, 204):
+                raise RuntimeError(f"loading {path} into Oxigraph answered {response.status}")
+
+
+def _wait_until_listening(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.1)
+    raise RuntimeError(f"server on port {port} not ready after {timeout} s")
+
+
+@contextlib.contextmanager
+def oxigraph_server(location: Path) -> Iterator[OxigraphServer]:
+    """Start ``oxigraph serve`` on a free loopback port with an on-disk store at ``location``; stop it after."""
+    port = free_port()
+    location.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [oxigraph_executable(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_until_listening(port, process)
+        yield OxigraphServer(port=port, location=location, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+#: How the misbehaving server answers, by name.
+MISBEHAVIOURS = ("hang", "error500", "html", "malformed-json", "too-many-requests", "unavailable")
+
+
+@dataclass
+class MisbehavingServer:
+    """An HTTP server on 127.0.0.1 that answers every request in one chosen wrong way."""
+
+    port: int
+    mode: str
+    requests: list[str] = field(default_factory=list)
+    retry_after: int = 1
+    #: For too-many-requests / unavailable: how many requests fail before one good answer.
+    failures_before_success: int = 10**9
+    good_body: bytes = b'{"head": {"vars": []}, "results": {"bindings": []}}'
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+
+def _handler_for(server_state: MisbehavingServer) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *_args: object) -> None:
+            return
+
+        def _answer(self) -> None:
+            server_state.requests.append(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            mode = server_state.mode
+            failing = len(server_state.requests) <= server_state.failures_before_success
+            if mode == "hang":
+                time.sleep(30)
+                return
+            if mode in ("too-many-requests", "unavailable") and not failing:
+                self._send(200, "application/sparql-results+json", server_state.good_body)
+            elif mode == "too-many-requests":
+                self._send(429, "text/plain", b"slow down", {"Retry-After": str(server_state.retry_after)})
+            elif mode == "unavailable":
+                self._send(503, "text/plain", b"unavailable", {"Retry-After": str(server_state.retry_after)})
+            elif mode == "error500":
+                self._send(500, "text/plain", b"internal error")
+            elif mode == "html":
+                self._send(200, "text/html", b"<!doctype html><html><body>Not SPARQL</body></html>")
+            elif mode == "malformed-json":
+                self._send(200, "application/sparql-results+json", b'{"head": {"vars": ["x"]}, "results": {"bind')
+            else:
+                self._send(500, "text/plain", b"unknown mode")
+
+        def _send(self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)
+
+        do_GET = _answer  # noqa: N815
+        do_POST = _answer  # noqa: N815
+
+    return Handler
+
+
+@contextlib.contextmanager
+def misbehaving_server(mode: str, **options: object) -> Iterator[MisbehavingServer]:
+    """Run a MisbehavingServer in a thread for the duration of the block."""
+    if mode not in MISBEHAVIOURS:
+        raise ValueError(f"unknown mode {mode!r}; choose from {MISBEHAVIOURS}")
+    state = MisbehavingServer(port=0, mode=mode, **options)  # type: ignore[arg-type]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))
+    httpd.daemon_threads = True
+    state.port = httpd.server_address[1]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def refused_url() -> str:
+    """A URL on a loopback port where nothing listens: connections are refused."""
+    return f"http://127.0.0.1:{free_port()}/sparql"
