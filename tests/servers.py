@@ -166,8 +166,8 @@ def _handler_for(server_state: MisbehavingServer) -> type[http.server.BaseHTTPRe
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
 
-        do_GET = _answer  # noqa: N815
-        do_POST = _answer  # noqa: N815
+        do_GET = _answer
+        do_POST = _answer
 
     return Handler
 

@@ -46,8 +46,8 @@ def test_validate_a_users_own_file(runner: CliRunner, project_root: Path, fixtur
 
 def test_syntax_error_is_one_line_with_exit_code_2(project_root: Path, fixtures_dir: Path) -> None:
     bad = fixtures_dir / "cli" / "syntax-error.ttl"
-    result = subprocess.run([sys.executable, "-m", "migration_kg", "validate", "--project", str(project_root), str(bad)],
-                            capture_output=True, text=True, timeout=120)
+    command = [sys.executable, "-m", "migration_kg", "validate", "--project", str(project_root), str(bad)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"{bad}:4:" in result.stderr

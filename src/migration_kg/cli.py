@@ -138,4 +138,4 @@ def validate(settings: Settings, project_root: Path, files: tuple[Path, ...], re
         click.echo("conforms: no SHACL violation, every QC query returned no rows")
 
 
-__all__ = ["main", "EXIT_INPUT"]
+__all__ = ["EXIT_INPUT", "main"]

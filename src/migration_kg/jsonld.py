@@ -52,7 +52,7 @@ class Context:
         self._by_length = sorted(self.prefixes.items(), key=lambda item: -len(item[1]))
 
     @classmethod
-    def from_file(cls, path: Path) -> "Context":
+    def from_file(cls, path: Path) -> Context:
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def expand(self, value: str) -> str:

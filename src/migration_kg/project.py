@@ -53,7 +53,7 @@ class Project:
         return sorted(self.qc_dir.glob("*-violation.rq"))
 
     @classmethod
-    def at(cls, root: Path | str = ".") -> "Project":
+    def at(cls, root: Path | str = ".") -> Project:
         """The project rooted at ``root``; fails with a clear message when it is not one."""
         path = Path(root).resolve()
         missing = [name for name in ("ontology", "data", "shapes") if not (path / name).is_dir()]

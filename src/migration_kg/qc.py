@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,7 +11,6 @@ from rdflib import Graph
 
 from .errors import InputError
 from .load import to_rdflib, to_store
-
 
 _POSITION = re.compile(r"line (\d+) column (\d+)")
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
 
 from . import jsonld
 from .namespaces import PREFIXES, bind_prefixes
@@ -24,7 +23,7 @@ class Format:
     name: str
     suffix: str
     media_type: str
-    write: Callable[[Graph, "jsonld.Context"], str]
+    write: Callable[[Graph, jsonld.Context], str]
 
 
 def to_turtle(graph: Graph, _context: jsonld.Context | None = None) -> str:
@@ -61,9 +60,11 @@ def to_rdfxml(graph: Graph, _context: jsonld.Context | None = None) -> str:
     used: set[str] = {"rdf"}
     body: list[str] = []
     for subject in sorted(set(graph.subjects()), key=lambda s: (isinstance(s, BNode), str(s))):
-        about = f"rdf:nodeID={quoteattr(str(subject))}" if isinstance(subject, BNode) else f"rdf:about={quoteattr(str(subject))}"
+        attribute = "rdf:nodeID" if isinstance(subject, BNode) else "rdf:about"
+        about = f"{attribute}={quoteattr(str(subject))}"
         body.append(f"  <rdf:Description {about}>")
-        for predicate, value in sorted(graph.predicate_objects(subject), key=lambda po: (str(po[0]), _value_key(po[1]))):
+        properties = sorted(graph.predicate_objects(subject), key=lambda po: (str(po[0]), _value_key(po[1])))
+        for predicate, value in properties:
             prefix, local = _split_predicate(str(predicate), extra)
             used.add(prefix)
             element = f"{prefix}:{local}"
@@ -81,7 +82,8 @@ def to_rdfxml(graph: Graph, _context: jsonld.Context | None = None) -> str:
         body.append("  </rdf:Description>")
     namespaces = {prefix: str(PREFIXES[prefix]) for prefix in used if prefix in PREFIXES} | extra
     declarations = "\n".join(f"    xmlns:{prefix}={quoteattr(ns)}" for prefix, ns in sorted(namespaces.items()))
-    return '<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n' + declarations + ">\n" + "\n".join(body) + "\n</rdf:RDF>\n"
+    header = '<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n' + declarations + ">\n"
+    return header + "\n".join(body) + "\n</rdf:RDF>\n"
 
 
 def to_jsonld(graph: Graph, context: jsonld.Context) -> str:
@@ -116,4 +118,4 @@ def serialize(graph: Graph, format_name: str, context: jsonld.Context) -> str:
     return FORMATS[format_name].write(graph, context)
 
 
-__all__ = ["FORMATS", "Format", "serialize", "to_jsonld", "to_ntriples", "to_rdfxml", "to_turtle", "RDF"]
+__all__ = ["FORMATS", "RDF", "Format", "serialize", "to_jsonld", "to_ntriples", "to_rdfxml", "to_turtle"]
