@@ -118,4 +118,4 @@ def serialize(graph: Graph, format_name: str, context: jsonld.Context) -> str:
     return FORMATS[format_name].write(graph, context)
 
 
-__all__ = ["FORMATS", "RDF", "Format", "serialize", "to_jsonld", "to_ntriples", "to_rdfxml", "to_turtle"]
+__all__ = ["FORMATS", "Format", "serialize", "to_jsonld", "to_ntriples", "to_rdfxml", "to_turtle"]
