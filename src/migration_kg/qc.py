@@ -12,7 +12,7 @@ from rdflib import Graph
 from .errors import InputError
 from .load import to_rdflib, to_store
 
-_POSITION = re.compile(r"line (\d+) column (\d+)")
+_POSITION = re.compile(r"(?:line |at )(\d+)(?: column |:)(\d+)")  # "line 3 column 5" or "at 3:5"
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ def run_query(store: ox.Store, path: Path) -> ox.QuerySolutions:
     except SyntaxError as error:
         match = _POSITION.search(str(error))
         line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
-        raise InputError(f"SPARQL syntax error: {str(error).split(' (', 1)[0]}", path, line, column) from None
+        first_line = str(error).splitlines()[0].split(" (", 1)[0]
+        raise InputError(f"SPARQL syntax error: {first_line}", path, line, column) from None
     if not isinstance(answer, ox.QuerySolutions):
         raise InputError("a quality-control query must be a SELECT query", path)
     return answer

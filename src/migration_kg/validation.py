@@ -97,7 +97,8 @@ def shacl_violations(data: Graph, shapes: Graph, ontology: Graph) -> list[Violat
     _conforms, report, _text = pyshacl_validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=False)
     found = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    top_level = [r for node in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(node, SH.result)]
+    for result in top_level:  # nested sh:detail results explain a top-level one; they are not counted again
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
