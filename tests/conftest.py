@@ -73,3 +73,37 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory, dist_dir: Path) -> Iterat
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as server:
         server.load_file(dist_dir / "migration-kg.nt", "application/n-triples")
         yield server
+
+
+@pytest.fixture(scope="session")
+def wikidata_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The query URL of a real Oxigraph server on 127.0.0.1 loaded with the Wikidata-shaped test fixture."""
+    from servers import oxigraph_server
+
+    with oxigraph_server(tmp_path_factory.mktemp("wikidata-oxigraph")) as server:
+        server.load_file(FIXTURES / "wikidata" / "fixture.ttl", "text/turtle")
+        yield server.query_url
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory, dist_dir: Path) -> Path:
+    """One published site/ from the session's dist/, shared by the publish, serve and browser tests."""
+    from migration_kg.publish import publish
+
+    return publish(ROOT, dist_dir, tmp_path_factory.mktemp("publish") / "site", issued="2026-11-26").out_dir
+
+
+@pytest.fixture(scope="session")
+def site_server(site_dir: Path) -> Iterator[object]:
+    """`migration-kg serve` on 127.0.0.1 (a free port) in a background thread, SPARQL time limit 3 s."""
+    import threading
+
+    from migration_kg.site_server import make_server
+
+    server = make_server(site_dir, "127.0.0.1", 0, timeout=3.0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

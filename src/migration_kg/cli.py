@@ -139,3 +139,22 @@ def validate(settings: Settings, project_root: Path, files: tuple[Path, ...], re
 
 
 __all__ = ["EXIT_INPUT", "main"]
+
+from .link_cli import link  # noqa: E402
+
+main.add_command(link)
+
+from .query_cli import query  # noqa: E402
+
+main.add_command(query)
+
+from .site_cli import publish, serve  # noqa: E402
+
+main.add_command(publish)
+main.add_command(serve)
+
+from .store_cli import dump, load, sparql_server  # noqa: E402
+
+main.add_command(load)
+main.add_command(dump)
+main.add_command(sparql_server)

@@ -100,3 +100,83 @@ class WikidataUnavailableError(WikidataError):
     """The endpoint kept answering 503 Service Unavailable after every retry."""
 
     exit_code = EXIT_WIKIDATA_UNAVAILABLE
+
+
+#: Exit codes of `migration-kg query --endpoint` failures, one per cause (2 stays usage or input).
+EXIT_ENDPOINT_UNREACHABLE = 3
+EXIT_ENDPOINT_TIMEOUT = 4
+EXIT_ENDPOINT_HTTP = 5
+EXIT_NOT_SPARQL_ANSWER = 6
+
+
+class EndpointError(MigrationKGError):
+    """A SPARQL endpoint (given with --endpoint, or called by SERVICE) failed to answer a query."""
+
+
+class EndpointUnreachableError(EndpointError):
+    """The endpoint could not be reached (refused connection, unknown host, network down)."""
+
+    exit_code = EXIT_ENDPOINT_UNREACHABLE
+
+
+class EndpointTimeoutError(EndpointError):
+    """The endpoint did not answer within --timeout seconds."""
+
+    exit_code = EXIT_ENDPOINT_TIMEOUT
+
+
+class EndpointHTTPError(EndpointError):
+    """The endpoint answered with an HTTP error status."""
+
+    exit_code = EXIT_ENDPOINT_HTTP
+
+
+class NotSparqlAnswerError(EndpointError):
+    """The endpoint answered something that is not SPARQL results (or RDF, for CONSTRUCT and DESCRIBE)."""
+
+    exit_code = EXIT_NOT_SPARQL_ANSWER
+
+
+#: Exit codes of the store commands (load, dump, sparql-server), kept in 20-29.
+EXIT_STORE_UNREACHABLE = 20
+EXIT_STORE_AUTH = 21
+EXIT_STORE_REQUEST = 22
+EXIT_STORE_COUNT = 23
+EXIT_STORE_PARTIAL = 24
+EXIT_SPARQL_SERVER = 25
+
+
+class StoreError(MigrationKGError):
+    """The triple store refused a request; the message says what happened to the graph."""
+
+    exit_code = EXIT_STORE_REQUEST
+
+
+class StoreUnreachableError(StoreError):
+    """The store's endpoint is down, refuses connections or does not answer in time."""
+
+    exit_code = EXIT_STORE_UNREACHABLE
+
+
+class StoreAuthError(StoreError):
+    """The store wants credentials, or refused the ones given (never shown)."""
+
+    exit_code = EXIT_STORE_AUTH
+
+
+class CountMismatchError(StoreError):
+    """After a load, the store holds a different number of triples than the local file."""
+
+    exit_code = EXIT_STORE_COUNT
+
+
+class PartialLoadError(StoreError):
+    """A non-atomic load stopped part-way; the message gives the graph's exact state."""
+
+    exit_code = EXIT_STORE_PARTIAL
+
+
+class SparqlServerError(MigrationKGError):
+    """The local Oxigraph SPARQL server could not be started."""
+
+    exit_code = EXIT_SPARQL_SERVER

@@ -1,15 +1,29 @@
-"""Stage 2: validate a graph against the SHACL shapes (pyshacl) and the quality-control queries."""
+"""Stage 2: validate a graph against the SHACL shapes and the quality-control queries.
+
+Two SHACL engines give the same results: ``fast`` (the default, :mod:`migration_kg.fastshacl`, SPARQL on
+pyoxigraph) and ``pyshacl`` (the reference).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from .errors import UsageError
+from .load import from_rdflib, to_rdflib, to_store
 from .namespaces import SH, bind_prefixes
-from .qc import QcResult, run_qc
+from .qc import QcResult, query_title, run_qc, run_query
+
+if TYPE_CHECKING:
+    from .fastshacl import ShaclResult
+
+ENGINES = ("fast", "pyshacl")
 
 QC_SHAPE_BASE = "https://w3id.org/migration-kg/qc/"
 
@@ -25,6 +39,11 @@ class Violation:
     severity: str
     source: str
     value: str = ""
+    component: str = ""
+
+    def sort_key(self) -> tuple[str, ...]:
+        return (self.focus, self.path, self.source, self.message, self.value, self.component, self.severity,
+                self.focus_label)
 
 
 @dataclass
@@ -84,14 +103,49 @@ def _term(text: str) -> Node:
     return URIRef(text) if "://" in text or text.startswith("urn:") else Literal(text)
 
 
-def label_of(graph: Graph, node: Node) -> str:
-    """An English label if there is one, else a French one, else the IRI itself."""
-    labels = {lit.language: str(lit) for lit in graph.objects(node, RDFS.label) if isinstance(lit, Literal)}
-    return labels.get("en") or labels.get("fr") or next(iter(labels.values()), str(node))
+def label_of(graph: Graph | ox.Store, node: Node) -> str:
+    """An English label if there is one, else a French one, else any other, else the IRI itself.
+
+    Among several labels in one language the smallest text wins, so that the choice never depends on order.
+    """
+    if isinstance(graph, ox.Store):
+        pairs = [(term.language, term.value) for term in (
+            quad.object for quad in graph.quads_for_pattern(from_rdflib(node), ox.NamedNode(str(RDFS.label)), None,
+                                                              ox.DefaultGraph())) if isinstance(term, ox.Literal)]
+    else:
+        pairs = [(lit.language, str(lit)) for lit in graph.objects(node, RDFS.label) if isinstance(lit, Literal)]
+    labels: dict[str | None, str] = {}
+    for language, text in sorted(pairs, key=lambda pair: (pair[0] or "", pair[1]), reverse=True):
+        labels[language] = text
+    if labels.get("en") or labels.get("fr"):
+        return labels.get("en") or labels["fr"]
+    return min(labels.values()) if labels else str(node)
 
 
-def shacl_violations(data: Graph, shapes: Graph, ontology: Graph) -> list[Violation]:
-    """Run pyshacl (the reference SHACL engine) and return its results, sorted."""
+def _namespaces(data: Graph | ox.Store) -> object:
+    return data.namespace_manager if isinstance(data, Graph) else bind_prefixes(Graph()).namespace_manager
+
+
+def default_message(component: str, path: str) -> str:
+    """The message of a result whose shape has no sh:message (the same text whichever engine found it)."""
+    local = component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    parameter = "sparql" if local == "SPARQL" else local[:1].lower() + local[1:]
+    return f"fails sh:{parameter}" + (f" on {path}" if path else "")
+
+
+def _message(messages: Iterable[str], component: str, path: str) -> str:
+    unique = sorted(set(messages))
+    return "; ".join(unique) if unique else default_message(component, path)
+
+
+def shacl_violations(data: Graph, shapes: Graph, ontology: Graph, engine: str = "fast") -> list[Violation]:
+    """Run the SHACL engine ``engine`` (``fast`` or ``pyshacl``, the reference) and return its results, sorted."""
+    if engine == "fast":
+        store = to_store(data)
+        add_ontology(store, ontology)
+        return fast_violations(store, shapes, data)
+    if engine != "pyshacl":
+        raise UsageError(f"unknown SHACL engine {engine!r} (use one of {', '.join(ENGINES)})")
     from pyshacl import validate as pyshacl_validate  # heavy import, only when validating
 
     _conforms, report, _text = pyshacl_validate(
@@ -102,21 +156,62 @@ def shacl_violations(data: Graph, shapes: Graph, ontology: Graph) -> list[Violat
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
+        component = str(report.value(result, SH.sourceConstraintComponent))
+        path_text = path.n3(data.namespace_manager) if isinstance(path, URIRef) else ""
+        explained = any((node, SH.message, None) in shapes for node in (
+            report.value(result, SH.sourceShape), report.value(result, SH.sourceConstraint)) if node is not None)
+        messages = [str(m) for m in report.objects(result, SH.resultMessage)] if explained else []
         found.append(Violation(
             focus=str(focus),
             focus_label=label_of(data, focus),
-            path=path.n3(data.namespace_manager) if isinstance(path, URIRef) else "",
-            message=str(report.value(result, SH.resultMessage) or ""),
+            path=path_text,
+            message=_message(messages, component, path_text),
             severity=str(report.value(result, SH.resultSeverity)),
-            source=_shape_name(report, result, shapes),
+            source=_shape_name(report.value(result, SH.sourceShape), shapes),
             value=value.n3(data.namespace_manager) if value is not None else "",
+            component=component,
         ))
-    return sorted(found, key=lambda v: (v.focus, v.path, v.source, v.message, v.value))
+    return sorted(found, key=Violation.sort_key)
 
 
-def _shape_name(report: Graph, result: Node, shapes: Graph) -> str:
+def fast_violations(store: ox.Store, shapes: Graph, data: Graph | ox.Store | None = None) -> list[Violation]:
+    """Run the fast engine on ``store`` (data and ontology in its default graph); labels come from ``data``."""
+    from .fastshacl import validate_store  # imported here: only validation needs it
+
+    labels = store if data is None else data
+    names = _namespaces(labels)
+    return sorted((_from_fast(result, shapes, labels, names) for result in validate_store(store, shapes)),
+                  key=Violation.sort_key)
+
+
+def _from_fast(result: ShaclResult, shapes: Graph, labels: Graph | ox.Store, names: object) -> Violation:
+    focus = to_rdflib(result.focus)
+    path_text = result.path.n3(names) if isinstance(result.path, URIRef) else ""  # type: ignore[arg-type]
+    value = to_rdflib(result.value) if result.value is not None else None
+    return Violation(
+        focus=str(focus),
+        focus_label=label_of(labels, focus),
+        path=path_text,
+        message=_message(result.messages, result.component, path_text),
+        severity=result.severity,
+        source=_shape_name(result.shape, shapes),
+        value=value.n3(names) if value is not None else "",  # type: ignore[arg-type]
+        component=result.component,
+    )
+
+
+def add_ontology(store: ox.Store, ontology: Graph | Iterable[ox.Triple]) -> set[ox.Quad]:
+    """Add the ontology's triples to the store's default graph; return those that were not there already."""
+    triples = ((from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in ontology) \
+        if isinstance(ontology, Graph) else ((t.subject, t.predicate, t.object) for t in ontology)
+    added = {ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in triples}
+    added = {quad for quad in added if quad not in store}
+    store.extend(added)
+    return added
+
+
+def _shape_name(shape: Node | None, shapes: Graph) -> str:
     """The named node shape behind a result (property shapes are blank nodes inside one)."""
-    shape = report.value(result, SH.sourceShape)
     if isinstance(shape, BNode):
         owner = next(shapes.subjects(SH.property, shape), None) or next(shapes.subjects(SH.sparql, shape), None)
         if owner is not None:
@@ -124,16 +219,17 @@ def _shape_name(report: Graph, result: Node, shapes: Graph) -> str:
     return str(shape)
 
 
-def qc_violations(results: list[QcResult], data: Graph) -> list[Violation]:
+def qc_violations(results: list[QcResult], data: Graph | ox.Store) -> list[Violation]:
     """One violation per row that a quality-control query returned."""
     found = []
+    names = _namespaces(data)
     for result in results:
         for row in result.rows:
             cells = dict(zip(result.variables, row, strict=True))
             entity = cells.get("entity", row[0] if row else "")
             focus = entity.strip("<>")
             if ":" in focus and "://" not in focus:
-                focus = str(data.namespace_manager.expand_curie(focus))
+                focus = str(names.expand_curie(focus))  # type: ignore[attr-defined]
             found.append(Violation(
                 focus=focus,
                 focus_label=label_of(data, URIRef(focus)),
@@ -146,8 +242,33 @@ def qc_violations(results: list[QcResult], data: Graph) -> list[Violation]:
     return found
 
 
-def validate_graph(data: Graph, shapes: Graph, ontology: Graph, qc_files: list[Path]) -> ValidationReport:
+def validate_graph(data: Graph, shapes: Graph, ontology: Graph, qc_files: list[Path],
+                   engine: str = "fast") -> ValidationReport:
     """Validate ``data`` (with ``ontology`` for class hierarchy) against the shapes and every QC query."""
+    if engine == "fast":
+        store = to_store(data)
+        add_ontology(store, ontology)
+        return validate_store(store, shapes, qc_files, data)
     qc_results = run_qc(data + ontology, qc_files)
-    violations = shacl_violations(data, shapes, ontology) + qc_violations(qc_results, data)
+    violations = shacl_violations(data, shapes, ontology, engine) + qc_violations(qc_results, data)
     return ValidationReport(violations=violations, qc_results=qc_results)
+
+
+def validate_store(store: ox.Store, shapes: Graph, qc_files: list[Path],
+                   data: Graph | ox.Store | None = None) -> ValidationReport:
+    """Validate a store holding data and ontology in its default graph with the fast engine and the QC queries."""
+    qc_results = [_qc_result(store, path) for path in qc_files]
+    labels = store if data is None else data
+    violations = fast_violations(store, shapes, labels) + qc_violations(qc_results, labels)
+    return ValidationReport(violations=violations, qc_results=qc_results)
+
+
+def _qc_result(store: ox.Store, path: Path) -> QcResult:
+    """One quality-control query run on ``store``, its rows written as :func:`migration_kg.qc.run_qc` does."""
+    answer = run_query(store, path)
+    names = bind_prefixes(Graph()).namespace_manager
+    variables = tuple(variable.value for variable in answer.variables)
+    rows = sorted(tuple("" if solution[v] is None else to_rdflib(solution[v]).n3(names) for v in variables)
+                  for solution in answer)
+    return QcResult(name=path.name.removesuffix(".rq"), path=path, title=query_title(path.read_text(encoding="utf-8")),
+                    variables=variables, rows=tuple(rows))

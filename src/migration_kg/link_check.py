@@ -1,0 +1,185 @@
+"""``link check``: compare every owl:sameAs link of ours with what Wikidata states, one verdict per check."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from rdflib import URIRef
+
+from .errors import UsageError
+from .link_common import Kind, OurGraph, all_kind_classes, covers, day_bounds, similarity, term_span
+from .wikidata import Item, Statement, WikidataClient, fetch_items, fetch_statements
+
+VERDICTS = ("ok", "wrong", "warning", "not-comparable")
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One line of the link report."""
+
+    entity: str
+    label: str
+    qid: str
+    check: str
+    ours: str
+    wikidata: str
+    verdict: str
+
+
+def check_links(ours: OurGraph, client: WikidataClient, on_date: str | None = None) -> list[CheckRow]:
+    """Check every owl:sameAs link of ours against Wikidata; see docs/readme-wikidata.md for the checks."""
+    if on_date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", on_date):
+        raise UsageError(f"--date must be YYYY-MM-DD, not {on_date!r}")
+    when = on_date or ours.article_date() or date.today().isoformat()
+    linked = [(node, q) for node in ours.entities() if (q := ours.qid(node))]
+    items = fetch_items(client, (q for _node, q in linked), all_kind_classes())
+    targets_of: dict[str, set[str]] = {"city": set(), "person": set()}
+    for node, q in linked:
+        kind = ours.kind(node)
+        if items[q].exists and kind is not None and kind.name in targets_of:
+            targets_of[kind.name].add(items[q].target)
+    countries = fetch_statements(client, targets_of["city"], "P17")
+    mayors = fetch_statements(client, targets_of["city"], "P6")
+    positions = fetch_statements(client, targets_of["person"], "P39")
+    rows: list[CheckRow] = []
+    for node, q in linked:
+        item = items[q]
+        row = RowMaker(ours.curie(node), ours.label(node), q)
+        if not item.exists:
+            rows.append(row("item", q, "no such item", "wrong"))
+            continue
+        if item.redirect:
+            rows.append(row("item", q, f"redirect: merged into {item.redirect}; link {item.redirect} instead",
+                            "warning"))
+        else:
+            rows.append(row("item", q, f"exists ({item.label()})", "ok"))
+        kind = ours.kind(node)
+        rows.append(_type_row(row, kind, item))
+        score, mine, theirs = similarity(ours.labels(node).values(),
+                                         [n for names in item.labels.values() for n in names])
+        verdict = "ok" if score >= 0.85 else "warning" if score >= 0.6 else "wrong"
+        rows.append(row("label", mine or ours.label(node), f"{theirs or '(no fr/en label)'} "
+                        f"(similarity {score:.2f})", verdict))
+        if kind and kind.name == "city":
+            rows.append(_country_row(ours, row, node, countries.get(item.target, [])))
+            rows.extend(_mayor_rows(ours, row, node, mayors.get(item.target, []), when))
+        if kind and kind.name == "person":
+            rows.extend(_position_rows(ours, row, node, positions.get(item.target, [])))
+    return rows
+
+
+@dataclass(frozen=True)
+class RowMaker:
+    """Makes the report rows of one linked entity."""
+
+    entity: str
+    label: str
+    qid: str
+
+    def __call__(self, check: str, ours: str, wikidata: str, verdict: str) -> CheckRow:
+        """One row of this entity's report."""
+        return CheckRow(self.entity, self.label, self.qid, check, ours, wikidata, verdict)
+
+
+def _type_row(row: RowMaker, kind: Kind | None, item: Item) -> CheckRow:
+    """Is the item an instance (P31) of a Wikidata class our kind allows?"""
+    types = ", ".join(f"{label or t} ({t})" for t, label in sorted(item.types.items())) or "(no P31)"
+    if kind is None:
+        return row("type", "(unknown kind)", types, "not-comparable")
+    if item.classes.intersection(kind.wikidata):
+        return row("type", f"{kind.name}: {kind.description}", types, "ok")
+    return row("type", f"{kind.name}: {kind.description}", types, "wrong")
+
+
+def _country_row(ours: OurGraph, row: RowMaker, node: URIRef, stated: list[Statement]) -> CheckRow:
+    """Does the city's country (P17) agree with ours?"""
+    mine = {q: c for c in ours.countries(node) if (q := ours.qid(c))}
+    ours_text = ", ".join(f"{ours.label(c)} ({q})" for q, c in sorted(mine.items())) or \
+        ", ".join(ours.label(c) for c in ours.countries(node)) or "(no country)"
+    named = ours.by_qid()
+    theirs = sorted({s.value for s in stated})
+    theirs_text = ", ".join(f"{s.label or (ours.label(named[s.value]) if s.value in named else '')} ({s.value})"
+                            for s in sorted(set(stated), key=lambda s: s.value)) or "(no P17)"
+    if not mine or not theirs:
+        return row("country", ours_text, theirs_text, "not-comparable")
+    return row("country", ours_text, theirs_text, "ok" if set(mine) & set(theirs) else "wrong")
+
+
+def _mayor_rows(ours: OurGraph, row: RowMaker, node: URIRef, stated: list[Statement], when: str) -> list[CheckRow]:
+    """Does the head of government (P6) on ``when`` agree with the holder we state for each post of the city?"""
+    rows = []
+    covering = [s for s in stated if covers(s.start, s.end, when)]
+    theirs_text = "; ".join(_term(s) for s in covering) or f"(no P6 covering {when})"
+    for post in ours.posts_of(node):
+        holders = [(h, start, end) for _m, h, start, end in ours.mandates(post) if covers(start, end, when)]
+        check = f"mayor on {when}"
+        if not holders:
+            rows.append(row(check, f"(we state no holder of {ours.label(post)})", theirs_text, "not-comparable"))
+            continue
+        for holder, start, end in holders:
+            q = ours.qid(holder)
+            ours_text = f"{ours.label(holder)} ({q or 'no QID'}) {term_span(start, end)}"
+            if q is None:
+                rows.append(row(check, ours_text, theirs_text, "not-comparable"))
+            elif any(s.value == q for s in covering):
+                rows.append(row(check, ours_text, theirs_text, "ok"))
+            elif terms := [s for s in stated if s.value == q]:
+                rows.append(row(check, ours_text, "term " + "; ".join(_term(s) for s in terms) +
+                                f" does not cover {when}; then: {theirs_text}", "wrong"))
+            elif covering:
+                rows.append(row(check, ours_text, theirs_text, "wrong"))
+            elif stated:
+                rows.append(row(check, ours_text, theirs_text, "warning"))
+            else:
+                rows.append(row(check, ours_text, "(no P6)", "not-comparable"))
+    return rows
+
+
+def _position_rows(ours: OurGraph, row: RowMaker, node: URIRef, stated: list[Statement]) -> list[CheckRow]:
+    """Does each term of office we state appear among the person's positions held (P39), with matching dates?"""
+    rows = []
+    for mandate, post in ours.mandates_of(node):
+        start, end = ours.dates(mandate)
+        post_q = ours.qid(post)
+        ours_text = f"{ours.label(post)} ({post_q or 'no QID'}) {term_span(start, end)}"
+        check = "position held"
+        if post_q is None:
+            rows.append(row(check, ours_text, "(our office has no QID)", "not-comparable"))
+            continue
+        terms = [s for s in stated if s.value == post_q]
+        if not terms:
+            rows.append(row(check, ours_text, f"(no P39 {post_q})", "warning"))
+            continue
+        agrees = [s for s in terms if _same_day(start, s.start) and _same_day(end, s.end)]
+        rows.append(row(check, ours_text, "; ".join(_term(s) for s in terms), "ok" if agrees else "wrong"))
+    return rows
+
+
+def _same_day(ours: str | None, theirs: str | None) -> bool:
+    """Dates agree when both sides state them and they fall on the same day (or one side is silent)."""
+    if ours is None or theirs is None:
+        return True
+    return day_bounds(ours) <= day_bounds(theirs) <= day_bounds(ours, True)
+
+
+def _term(statement: Statement) -> str:
+    """A statement in words: its label, QID and dates."""
+    return f"{statement.label or statement.value} ({statement.value}) {term_span(statement.start, statement.end)}"
+
+
+def report_text(rows: Sequence[CheckRow], fmt: str) -> str:
+    """The check report as CSV or JSON text."""
+    if fmt == "json":
+        return json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(CheckRow.__dataclass_fields__))
+    writer.writerows([list(asdict(r).values()) for r in rows])
+    return buffer.getvalue()
+

@@ -1,0 +1,164 @@
+"""Stage 6: publish the built graph as Linked Data, a static ``site/`` that any web host can serve.
+
+One HTML page per entity with the same entity as Turtle, JSON-LD and N-Triples beside it, a home page with
+a map and a network diagram, the ontology's documentation, the release description (VoID, DCAT,
+SHA256SUMS) and content-negotiation rules for Apache and nginx. The site is written to a temporary
+directory and swapped in place, so a failed publish leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from . import __version__
+from .build import build, load_context, write_atomically
+from .conneg import htaccess, nginx_conf
+from .errors import InputError, NotConformingError
+from .jsonld import Context
+from .load import load_graph
+from .namespaces import bind_prefixes
+from .project import Project
+from .release import dcat_graph, describe_files, sha256sums, validate_release, void_graph
+from .serialize import serialize
+from .site_basemap import load_countries
+from .site_html import page_path
+from .site_index import ExampleQuery, IndexFacts, index_page
+from .site_map import world_map
+from .site_model import SiteGraph, kind_of, local_path
+from .site_ontology import ontology_page
+from .site_pages import entity_page
+from .site_svg import network_diagram
+
+Progress = Callable[[str], None]
+
+RELEASE_SHAPES = Path("shapes") / "release" / "dcat-void-shapes.ttl"
+DOCUMENT_SUFFIXES = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples"}
+MAP_NOTE = ("Each marker stands at the centre of the city's country (its largest land area), not at the city "
+            "itself: the graph holds no coordinates and the base-map package ships no city locations.",
+            "Chaque repère est placé au centre du pays de la ville (sa plus grande terre), et non sur la ville "
+            "elle-même : le graphe ne contient pas de coordonnées et le paquet du fond de carte ne fournit pas "
+            "l'emplacement des villes.")
+
+
+@dataclass
+class PublishResult:
+    """What a publish wrote."""
+
+    out_dir: Path
+    built_dist: bool
+    triples: int
+    entities: int
+    pages: int
+    files: list[Path] = field(default_factory=list)
+    map_missing: list[URIRef] = field(default_factory=list)
+
+
+def today() -> str:
+    """The issue date: from SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
+    return dt.date.today().isoformat()
+
+
+def _asset(name: str) -> bytes:
+    return resources.files("migration_kg").joinpath("site_assets", name).read_bytes()
+
+
+def _documents(site: SiteGraph, context: Context) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {}
+    for node in site.entities():
+        files[page_path(node)] = entity_page(site, node, context)
+        document = bind_prefixes(site.entity_document(node))
+        stem = local_path(str(node))
+        for suffix, fmt in DOCUMENT_SUFFIXES.items():
+            files[stem + suffix] = serialize(document, fmt, context)
+    for suffix, fmt in DOCUMENT_SUFFIXES.items():
+        files["ontology" + suffix] = serialize(site.ontology, fmt, context)
+    files["ontology.html"] = ontology_page(site)
+    return files
+
+
+def _release_turtle(graph: Graph) -> str:
+    return graph.serialize(format="turtle")
+
+
+def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, project: Project,
+                version: str, issued: str, progress: Progress | None = None) -> tuple[dict[str, str | bytes], dict]:
+    """Every file of the site by path, and figures about it (for the result and the tests)."""
+    step = progress or (lambda _message: None)
+    site = SiteGraph(data, ontology)
+    files: dict[str, str | bytes] = {}
+    downloads = {f"download/{p.name}": p.read_bytes() for p in sorted(dist_dir.iterdir()) if p.is_file()}
+    files.update(downloads)
+    queries = [ExampleQuery.read(p) for p in sorted(project.queries_dir.glob("*.rq"))]
+    files.update({f"queries/{q.name}": q.text for q in queries})
+    step(f"writing {len(site.entities())} entity pages")
+    files.update(_documents(site, context))
+    step("drawing the map and the network diagram")
+    countries = load_countries()
+    picture = world_map(site, countries)
+    files["map.svg"] = world_map(site, countries, standalone=True).svg
+    network = network_diagram(site)
+    files["network.svg"] = network_diagram(site, standalone=True)
+    step("describing the release (VoID, DCAT, SHA256SUMS)")
+    released = describe_files(downloads)
+    void, dcat = void_graph(data, released), dcat_graph(released, version, issued)
+    conforms, report = validate_release(void + dcat, project.root / RELEASE_SHAPES)
+    if not conforms:
+        raise NotConformingError(f"the release description does not conform to {RELEASE_SHAPES}: "
+                                 + report.strip().splitlines()[-1])
+    files["void.ttl"] = _release_turtle(void)
+    files["dcat.ttl"] = _release_turtle(dcat)
+    manifest = {**downloads, "void.ttl": files["void.ttl"].encode(), "dcat.ttl": files["dcat.ttl"].encode()}
+    files["SHA256SUMS"] = sha256sums(describe_files(manifest))
+    entities = site.described_entities()
+    facts = IndexFacts(triples=len(data), entities=len(entities), claims=len(site.claims),
+                       sources=len({c.source for c in site.claims.values() if c.source is not None}),
+                       version=version, issued=issued)
+    files["index.html"] = index_page(site, facts, picture.svg, MAP_NOTE, network, released, queries)
+    files["assets/style.css"] = _asset("style.css")
+    files["assets/site.js"] = _asset("site.js")
+    files[".htaccess"] = htaccess()
+    files["nginx.conf"] = nginx_conf()
+    files["robots.txt"] = "User-agent: *\nAllow: /\n"
+    stats = {"triples": len(data), "entities": len(entities), "map_missing": picture.missing,
+             "pages": sum(1 for name in files if name.endswith(".html")),
+             "kinds": sorted({kind_of(str(n)) for n in site.entities()})}
+    return files, stats
+
+
+def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, out_dir: Path | str | None = None,
+            *, build_if_missing: bool = True, version: str = __version__, issued: str | None = None,
+            progress: Progress | None = None) -> PublishResult:
+    """Write ``site/`` from ``dist/``; build ``dist/`` first if it is missing and ``build_if_missing``."""
+    step = progress or (lambda _message: None)
+    project = Project.at(project_root)
+    dist = Path(dist_dir) if dist_dir is not None else project.root / "dist"
+    target = Path(out_dir) if out_dir is not None else project.root / "site"
+    built = False
+    if not (dist / "migration-kg.nt").is_file():
+        if not build_if_missing:
+            raise InputError("no built graph here (run `migration-kg build` first)", dist / "migration-kg.nt")
+        step("dist/ is missing: building it")
+        build(project.root, dist, progress)
+        built = True
+    for name in ("ontology.ttl", "context.jsonld"):
+        if not (dist / name).is_file():
+            raise InputError("missing from the build (run `migration-kg build` again)", dist / name)
+    step("reading the built graph")
+    data = load_graph([dist / "migration-kg.nt"])
+    ontology = load_graph([dist / "ontology.ttl"])
+    context = load_context(dist / "context.jsonld")
+    files, stats = render_site(data, ontology, context, dist, project, version, issued or today(), step)
+    step(f"writing {len(files)} files")
+    written = write_atomically(target, files)
+    return PublishResult(out_dir=target, built_dist=built, triples=stats["triples"], entities=stats["entities"],
+                         pages=stats["pages"], files=written, map_missing=stats["map_missing"])

@@ -1,0 +1,74 @@
+"""The ``publish`` and ``serve`` commands: thin click layers over :mod:`migration_kg.publish` and the server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli import Settings, progress_display, project_option
+
+
+@click.command()
+@project_option
+@click.option("--dist", "dist_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The built graph to publish (default: PROJECT/dist; built first if missing).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output directory (default: PROJECT/site).")
+@click.option("--no-build", is_flag=True, help="Fail instead of building dist/ when it is missing.")
+@click.option("--issued", default=None, metavar="YYYY-MM-DD",
+              help="Release date written into DCAT (default: $SOURCE_DATE_EPOCH or today).")
+@click.pass_obj
+def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_dir: Path | None, no_build: bool,
+            issued: str | None) -> None:
+    """Write the Linked Data site: entity pages and documents, index, ontology page, VoID/DCAT, hosting rules.
+
+    Exit codes: 0 written, 1 the data or the release description does not conform, 2 bad input or usage.
+    """
+    from .errors import UsageError
+    from .publish import publish as run_publish
+
+    if issued is not None:
+        import datetime as dt
+
+        try:
+            dt.date.fromisoformat(issued)
+        except ValueError:
+            raise UsageError(f"--issued {issued!r} is not a date (YYYY-MM-DD)") from None
+    with progress_display(settings) as step:
+        result = run_publish(project_root, dist_dir, out_dir, build_if_missing=not no_build, issued=issued,
+                             progress=step)
+    if not settings.quiet:
+        source = "built dist/ first, then " if result.built_dist else ""
+        click.echo(f"{source}published {result.entities} entities ({result.triples} triples) as {result.pages} "
+                   f"HTML pages, {len(result.files)} files in {result.out_dir}")
+        for city in result.map_missing:
+            click.echo(f"warning: no country outline found for {city}; it is not on the map", err=True)
+
+
+@click.command()
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The published site to serve.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one).")
+@click.option("--timeout", "query_timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Time limit of one SPARQL query, in seconds.")
+@click.option("--allow-service", is_flag=True, help="Let SPARQL queries use SERVICE (the server then fetches "
+              "from the hosts the queries name).")
+@click.pass_obj
+def serve(settings: Settings, site_dir: Path, host: str, port: int, query_timeout: float,
+          allow_service: bool) -> None:
+    """Serve site/ with content negotiation (303 from /id/... by Accept) and a read-only SPARQL endpoint."""
+    from .site_server import make_server
+
+    server = make_server(site_dir, host, port, query_timeout, allow_service)
+    server.verbose = settings.verbosity > 0  # type: ignore[attr-defined]
+    if not settings.quiet:
+        click.echo(f"serving {site_dir} at {server.url}/ (SPARQL at {server.url}/sparql); Ctrl-C stops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,199 @@
+"""``migration-kg serve``: a local web server for ``site/`` that negotiates content and answers SPARQL.
+
+- ``/id/<kind>/<slug>`` and ``/ontology`` name things: 303 See Other to the .html, .ttl, .jsonld or .nt
+  document that the Accept header prefers (q-values honoured), 406 when none fits, 404 when unknown.
+- Every other path is a file of ``site/``; paths that climb out of it (``..``, ``%2e%2e``, backslashes,
+  NUL bytes) are refused with 400, and nothing outside the site directory is ever read.
+- ``/sparql`` is a read-only SPARQL 1.1 Protocol endpoint (GET and POST); see :mod:`migration_kg.site_sparql`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import __version__
+from .conneg import DOCUMENT_TYPES, THING_PATH, negotiate
+from .errors import InputError
+from .site_sparql import SparqlService
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".ttl": "text/turtle; charset=utf-8",
+    ".jsonld": "application/ld+json", ".nt": "application/n-triples; charset=utf-8",
+    ".rdf": "application/rdf+xml; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8", ".rq": "application/sparql-query; charset=utf-8",
+    ".conf": "text/plain; charset=utf-8", "": "text/plain; charset=utf-8",
+}
+MAX_BODY = 1 << 20
+
+
+class TraversalError(ValueError):
+    """A request path that would leave the site directory."""
+
+
+def site_file(root: Path, url_path: str) -> Path:
+    """The file of ``root`` that ``url_path`` names; raises TraversalError for any path that climbs out."""
+    decoded = unquote(url_path, errors="strict")
+    if "\\" in decoded or "\0" in decoded or decoded.startswith("//"):
+        raise TraversalError(url_path)
+    segments = [s for s in decoded.split("/") if s]
+    if any(s in ("..", ".") or s.startswith(".") for s in segments):
+        raise TraversalError(url_path)
+    candidate = root.joinpath(*segments) if segments else root
+    resolved = candidate.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise TraversalError(url_path)
+    return resolved
+
+
+class SiteServer(ThreadingHTTPServer):
+    """A threading HTTP server that knows its site directory and SPARQL service."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], site_dir: Path, sparql: SparqlService | None) -> None:
+        self.site_dir = site_dir.resolve()
+        self.sparql = sparql
+        super().__init__(address, SiteHandler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+class SiteHandler(BaseHTTPRequestHandler):
+    """Answers one request: a thing (303), a file, or a SPARQL query."""
+
+    server: SiteServer
+    server_version = f"migration-kg/{__version__}"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        if getattr(self.server, "verbose", False):
+            super().log_message(format, *args)
+
+    # ---------------------------------------------------------------- plumbing
+
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _text(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers)
+
+    def _path(self) -> str:
+        """The request's path, also from an absolute-form target (``GET http://host/path``)."""
+        if self.path.startswith("/"):
+            return self.path.split("?", 1)[0].split("#", 1)[0]
+        return urlsplit(self.path).path or "/"
+
+    # ---------------------------------------------------------------- methods
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        path = self._path()
+        if path == "/sparql":
+            query = parse_qs(urlsplit(self.path).query)
+            self._sparql_params(query)
+            return
+        thing = THING_PATH.match(path)
+        if thing:
+            self._negotiate(thing.group(1))
+            return
+        self._static(path)
+
+    def do_POST(self) -> None:
+        if self._path() != "/sparql":
+            self._text(405, "only /sparql accepts POST", {"Allow": "GET, HEAD"})
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._text(413, f"request body larger than {MAX_BODY} bytes")
+            return
+        body = self.rfile.read(length).decode("utf-8", "replace")
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type == "application/sparql-update":
+            self._text(403, "this endpoint is read-only: SPARQL Update is not allowed")
+        elif content_type == "application/sparql-query":
+            self._answer_query(body)
+        elif content_type == "application/x-www-form-urlencoded":
+            self._sparql_params(parse_qs(body))
+        else:
+            self._text(415, "send the query as application/sparql-query or application/x-www-form-urlencoded")
+
+    # ---------------------------------------------------------------- handlers
+
+    def _negotiate(self, thing: str) -> None:
+        site = self.server.site_dir
+        available = [t for t, suffix in DOCUMENT_TYPES.items() if (site / (thing + suffix)).is_file()]
+        if not available:
+            self._text(404, f"no such entity: /{thing}")
+            return
+        chosen = negotiate(self.headers.get("Accept"), available)
+        if chosen is None:
+            self._text(406, "none of the available formats fits the Accept header: " + ", ".join(available),
+                       {"Vary": "Accept"})
+            return
+        location = "/" + thing + DOCUMENT_TYPES[chosen]
+        self._text(303, f"See {location}", {"Location": location, "Vary": "Accept"})
+
+    def _static(self, path: str) -> None:
+        try:
+            target = site_file(self.server.site_dir, path)
+        except (TraversalError, UnicodeDecodeError):
+            self._text(400, "refused: the path leaves the site directory")
+            return
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            self._text(404, f"not found: {posixpath.normpath(path)}")
+            return
+        content_type = CONTENT_TYPES.get(target.suffix, "application/octet-stream")
+        self._send(200, target.read_bytes(), content_type)
+
+    def _sparql_params(self, params: dict[str, list[str]]) -> None:
+        if "update" in params:
+            self._text(403, "this endpoint is read-only: SPARQL Update is not allowed")
+            return
+        queries = params.get("query", [])
+        if len(queries) != 1:
+            self._text(400, "pass exactly one 'query' parameter (SPARQL 1.1 Protocol)")
+            return
+        self._answer_query(queries[0])
+
+    def _answer_query(self, query: str) -> None:
+        if self.server.sparql is None:
+            self._text(404, "no SPARQL endpoint: site/download/migration-kg.nt is missing")
+            return
+        answer = self.server.sparql.query(query, self.headers.get("Accept"))
+        self._send(answer.status, answer.body, answer.content_type, {"Vary": "Accept"})
+
+
+def make_server(site_dir: Path | str, host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0,
+                allow_service: bool = False) -> SiteServer:
+    """A server for ``site_dir`` bound to ``host:port`` (port 0 picks a free one); call serve_forever()."""
+    site = Path(site_dir)
+    if not (site / "index.html").is_file():
+        raise InputError("not a published site (run `migration-kg publish` first)", site / "index.html")
+    dump = site / "download" / "migration-kg.nt"
+    sparql = SparqlService(dump, timeout, allow_service) if dump.is_file() else None
+    try:
+        return SiteServer((host, port), site, sparql)
+    except OSError as error:
+        raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+__all__ = ["SiteServer", "make_server", "site_file"]

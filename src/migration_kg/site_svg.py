@@ -1,0 +1,186 @@
+"""The network diagram of how the main entities connect, laid out at publish time and drawn as static SVG.
+
+Nodes are the cities, the city network (the council), its funders, the countries, the events and the texts
+(declaration and agreement). Relations held by an in-between entity (a membership, a funding) become one
+edge between the entities it joins. The layout is a force-directed one (Fruchterman and Reingold 1991) run
+for a fixed number of steps from fixed starting positions, so the same graph always gives the same picture.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from .namespaces import MKG, SDO
+from .site_html import esc, page_path, relative
+from .site_model import CLAIM_STATEMENT, SiteGraph, kind_of
+
+WIDTH, HEIGHT = 1200, 760
+
+#: group -> (English, French, colour); Okabe-Ito colours, readable for colour-blind readers.
+GROUPS: dict[str, tuple[str, str, str]] = {
+    "council": ("Council of cities", "Conseil des villes", "#d55e00"),
+    "city": ("City", "Ville", "#0072b2"),
+    "country": ("Country", "Pays", "#56b4e9"),
+    "funder": ("Funder", "Bailleur de fonds", "#009e73"),
+    "event": ("Event", "Événement", "#cc79a7"),
+    "text": ("Declaration or agreement", "Déclaration ou accord", "#e69f00"),
+}
+
+
+@dataclass
+class Node:
+    """One drawn entity with its group and position."""
+
+    iri: URIRef
+    group: str
+    x: float = 0.0
+    y: float = 0.0
+
+
+def _groups(site: SiteGraph) -> dict[URIRef, str]:
+    data = site.data
+    groups: dict[URIRef, str] = {}
+    for node in site.described_entities():
+        if (node, RDF.type, MKG.CityNetwork) in data:
+            groups[node] = "council"
+        elif (node, RDF.type, SDO.City) in data:
+            groups[node] = "city"
+        elif (node, RDF.type, SDO.Country) in data:
+            groups[node] = "country"
+        elif kind_of(str(node)) == "event":
+            groups[node] = "event"
+        elif (node, RDF.type, MKG.Declaration) in data or (node, RDF.type, MKG.InternationalAgreement) in data:
+            groups[node] = "text"
+    for funder in data.objects(None, SDO.funder):
+        if isinstance(funder, URIRef) and funder not in groups:
+            groups[funder] = "funder"
+    return groups
+
+
+def network_edges(site: SiteGraph, groups: dict[URIRef, str]) -> list[tuple[URIRef, URIRef]]:
+    """Undirected edges between drawn nodes: direct facts, and facts joined through an undrawn entity."""
+    edges: set[tuple[URIRef, URIRef]] = set()
+
+    def add(a: URIRef, b: URIRef) -> None:
+        if a != b:
+            edges.add((min(a, b), max(a, b)))
+
+    for subject, predicate, value in site.data:
+        if predicate in CLAIM_STATEMENT or kind_of(str(subject)) == "claim":
+            continue
+        if subject in groups and value in groups:
+            add(subject, value)
+    for middle in site.described_entities():
+        if middle in groups:
+            continue
+        ends = sorted({v for v in site.data.objects(middle, None) if v in groups})
+        for i, a in enumerate(ends):
+            for b in ends[i + 1:]:
+                add(a, b)
+    return sorted(edges)
+
+
+def _start(nodes: list[Node]) -> None:
+    """Starting positions: the council in the middle, each group on its own arc around it."""
+    sectors = {"council": (0.0, 0.0, 0.0), "city": (0.0, 2 * math.pi, 0.45), "country": (0.0, 2 * math.pi, 0.9),
+               "funder": (2.6, 3.6, 0.6), "event": (-1.2, 1.2, 0.75), "text": (-0.4, 0.4, 0.5)}
+    by_group: dict[str, list[Node]] = {}
+    for node in nodes:
+        by_group.setdefault(node.group, []).append(node)
+    for group, members in by_group.items():
+        low, high, radius = sectors[group]
+        for index, node in enumerate(members):
+            angle = low + (high - low) * (index + 0.5) / len(members)
+            node.x = WIDTH / 2 + radius * 300 * math.cos(angle)
+            node.y = HEIGHT / 2 + radius * 210 * math.sin(angle)
+
+
+def layout(nodes: list[Node], edges: list[tuple[int, int]], steps: int = 400) -> None:
+    """Fruchterman-Reingold: nodes repel, edges pull, the step size cools linearly."""
+    _start(nodes)
+    k = math.sqrt(WIDTH * HEIGHT / max(len(nodes), 1)) * 0.55
+    for step in range(steps):
+        temperature = 40.0 * (1 - step / steps) + 0.5
+        moves = [[0.0, 0.0] for _ in nodes]
+        for i, a in enumerate(nodes):
+            for j in range(i + 1, len(nodes)):
+                b = nodes[j]
+                dx, dy = a.x - b.x, a.y - b.y
+                distance = math.hypot(dx, dy) or 0.01
+                force = k * k / distance
+                moves[i][0] += dx / distance * force
+                moves[i][1] += dy / distance * force
+                moves[j][0] -= dx / distance * force
+                moves[j][1] -= dy / distance * force
+        for i, j in edges:
+            a, b = nodes[i], nodes[j]
+            dx, dy = a.x - b.x, a.y - b.y
+            distance = math.hypot(dx, dy) or 0.01
+            force = distance * distance / k
+            moves[i][0] -= dx / distance * force
+            moves[i][1] -= dy / distance * force
+            moves[j][0] += dx / distance * force
+            moves[j][1] += dy / distance * force
+        for node, (mx, my) in zip(nodes, moves, strict=True):
+            length = math.hypot(mx, my) or 0.01
+            node.x += mx / length * min(length, temperature)
+            node.y += my / length * min(length, temperature)
+            node.y += (HEIGHT / 2 - node.y) * 0.01
+    _fit(nodes)
+
+
+def _fit(nodes: list[Node]) -> None:
+    """Scale the drawing into the frame, leaving room for labels on the right."""
+    xs, ys = [n.x for n in nodes], [n.y for n in nodes]
+    span_x, span_y = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1
+    left, right, top, bottom = 230, WIDTH - 240, 30, HEIGHT - 70
+    for node in nodes:
+        node.x = left + (node.x - min(xs)) / span_x * (right - left)
+        node.y = top + (node.y - min(ys)) / span_y * (bottom - top)
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def network_diagram(site: SiteGraph, *, from_page: str = "index.html", standalone: bool = False) -> str:
+    """The diagram as SVG: a linked, labelled circle per entity, a line per connection, and a legend."""
+    groups = _groups(site)
+    nodes = [Node(iri, group) for iri, group in sorted(groups.items(), key=lambda item: (item[1], str(item[0])))]
+    index = {node.iri: i for i, node in enumerate(nodes)}
+    edges = [(index[a], index[b]) for a, b in network_edges(site, groups)]
+    layout(nodes, edges)
+    lines = "".join(f'<line x1="{nodes[i].x:.1f}" y1="{nodes[i].y:.1f}" x2="{nodes[j].x:.1f}" '
+                    f'y2="{nodes[j].y:.1f}"/>' for i, j in edges)
+    centre = next((n.x for n in nodes if n.group == "council"), WIDTH / 2)
+    circles = []
+    for node in nodes:
+        english, french = site.label(node.iri, "en"), site.label(node.iri, "fr")
+        colour = GROUPS[node.group][2]
+        radius = 13 if node.group == "council" else 8
+        side = -1 if node.x < centre - 20 else 1
+        circles.append(
+            f'<a href="{esc(relative(from_page, page_path(node.iri)))}" class="node node-{node.group}">'
+            f"<title>{esc(english)} / {esc(french)}</title>"
+            f'<circle cx="{node.x:.1f}" cy="{node.y:.1f}" r="{radius}" fill="{colour}"/>'
+            f'<text class="node-label bi" x="{node.x + side * (radius + 4):.1f}" y="{node.y + 4:.1f}" '
+            f'text-anchor="{"end" if side < 0 else "start"}">'
+            f'<tspan lang="en">{esc(_short(english))}</tspan><tspan lang="fr">{esc(_short(french))}</tspan>'
+            f"</text></a>")
+    legend = "".join(
+        f'<g transform="translate({24 + 190 * i},{HEIGHT - 22})"><circle r="7" cx="7" cy="0" fill="{colour}"/>'
+        f'<text class="legend bi" x="20" y="4"><tspan lang="en">{esc(en)}</tspan><tspan lang="fr">{esc(fr)}'
+        f"</tspan></text></g>" for i, (en, fr, colour) in enumerate(GROUPS.values()))
+    style = ('<style>.edges line{stroke:#8a94a0;stroke-width:1.2}.node-label,.legend{font:13px sans-serif;'
+             'fill:#1b1b1b;paint-order:stroke;stroke:#fff;stroke-width:3px}.bi>[lang="fr"]{display:none}</style>'
+             if standalone else "")
+    namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
+    return (f'<svg{namespace} class="network" viewBox="0 0 {WIDTH} {HEIGHT}" aria-labelledby="network-title" '
+            f'role="group"><title id="network-title">How the entities connect / Les liens entre les entités'
+            f'</title>{style}<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>'
+            f'<g class="edges">{lines}</g><g class="nodes">{"".join(circles)}</g>'
+            f'<g class="legend-box">{legend}</g></svg>')

@@ -1,0 +1,134 @@
+"""The generated hosting rules, run for real on 127.0.0.1: Debian's nginx with site/nginx.conf, and Debian's
+Apache with site/.htaccess (mod_rewrite, mod_headers, mod_mime), each serving a published site."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.server
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def nginx(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """nginx with the generated map and server block, its root and port pointed at the test site."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert Path(binary).is_file(), "nginx is missing: run scripts/install-system-packages"
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = _free_port()
+    snippet = (site_dir / "nginx.conf").read_text(encoding="utf-8")
+    snippet = snippet.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    snippet = snippet.replace("root /srv/migration-kg/site;", f"root {site_dir};")
+    temp = "\n".join(f"    {name}_temp_path {prefix}/{name};" for name in
+                     ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(
+        f"{user}daemon off;\nworker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\n"
+        f"events {{}}\nhttp {{\n    access_log off;\n{temp}\n{snippet}\n}}\n", encoding="utf-8")
+    process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    _wait(process, port, "nginx")
+    yield "127.0.0.1", port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _wait(process: subprocess.Popen, port: int, name: str) -> None:
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                output = process.communicate(timeout=5)[0].decode("utf-8", "replace")
+                pytest.fail(f"{name} did not start: {output}")
+            time.sleep(0.1)
+
+
+APACHE_MODULES = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "headers")
+
+
+@pytest.fixture(scope="module")
+def apache(site_dir: Path) -> Iterator[tuple[str, int]]:
+    """Apache httpd in the foreground with AllowOverride All on a world-readable copy of the site."""
+    binary = shutil.which("apache2") or "/usr/sbin/apache2"
+    assert Path(binary).is_file(), "apache2 is missing: run scripts/install-system-packages"
+    work = Path(tempfile.mkdtemp(prefix="mkg-apache-"))
+    try:
+        root = work / "site"
+        shutil.copytree(site_dir, root)
+        for path in [work, *work.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        port = _free_port()
+        modules = "\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES)
+        (work / "httpd.conf").write_text(
+            f"ServerRoot {work}\n{modules}\nListen 127.0.0.1:{port}\nServerName localhost\n"
+            f"PidFile {work}/httpd.pid\nErrorLog {work}/error.log\nDefaultRuntimeDir {work}\n"
+            "User nobody\nGroup nogroup\nTypesConfig /etc/mime.types\n"
+            f"DocumentRoot {root}\n<Directory {root}>\n    AllowOverride All\n    Require all granted\n"
+            "</Directory>\n", encoding="utf-8")
+        process = subprocess.Popen([binary, "-X", "-f", str(work / "httpd.conf")],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        _wait(process, port, "apache2")
+        yield "127.0.0.1", port
+        process.terminate()
+        process.wait(timeout=10)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def get(server: tuple[str, int], path: str, accept: str | None = None) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection(*server, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Accept": accept} if accept else {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture(params=["nginx", "apache"])
+def host(request) -> tuple[str, int]:
+    return request.getfixturevalue(request.param)
+
+
+@pytest.mark.parametrize(("accept", "suffix", "media_type"), [
+    ("text/html,application/xhtml+xml,*/*;q=0.8", ".html", "text/html"),
+    ("text/turtle", ".ttl", "text/turtle"),
+    ("application/ld+json", ".jsonld", "application/ld+json"),
+    ("application/n-triples", ".nt", "application/n-triples"),
+    (None, ".html", "text/html"),
+])
+def test_rules_answer_303_to_the_right_document(host, accept, suffix, media_type) -> None:
+    status, headers, _ = get(host, "/id/city/montreal", accept)
+    assert status == 303
+    assert headers["location"].endswith(f"/id/city/montreal{suffix}")
+    assert "Accept" in headers["vary"]
+    location = headers["location"].removeprefix(f"http://{host[0]}:{host[1]}")
+    status, headers, body = get(host, location)
+    assert status == 200
+    assert headers["content-type"].startswith(media_type)
+    assert "montreal" in body.decode("utf-8").lower()
+
+
+def test_rules_negotiate_the_ontology_and_404_unknown_entities(host) -> None:
+    assert get(host, "/ontology", "text/turtle")[1]["location"].endswith("/ontology.ttl")
+    assert get(host, "/id/city/atlantis", "text/turtle")[0] == 404
+    assert get(host, "/")[0] == 200

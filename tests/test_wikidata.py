@@ -1,0 +1,274 @@
+"""The polite Wikidata client: batching, cache, politeness headers, retries and every fault path.
+
+Every request goes to a real HTTP server on 127.0.0.1: Oxigraph loaded with the Wikidata-shaped fixture,
+a recording server written here, or the misbehaving server of tests/servers.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+
+from migration_kg.cli import main
+from migration_kg.errors import (
+    WikidataHTTPError,
+    WikidataMalformedAnswerError,
+    WikidataRateLimitedError,
+    WikidataTimeoutError,
+    WikidataUnavailableError,
+    WikidataUnreachableError,
+)
+from migration_kg.wikidata import (
+    USER_AGENT,
+    WikidataClient,
+    fetch_items,
+    fetch_statements,
+    find_by_labels,
+    qid,
+    retry_after_seconds,
+)
+from servers import misbehaving_server, refused_url
+
+pytestmark = pytest.mark.server
+
+GOOD = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}
+
+
+@dataclass
+class Recorded:
+    """What a recording server saw: one entry per request."""
+
+    url: str = ""
+    requests: list[dict[str, object]] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def recording_server(body: dict[str, object] = GOOD) -> Iterator[Recorded]:
+    """An HTTP server on 127.0.0.1 that answers every request with ``body`` and records method, headers, form."""
+    state = Recorded()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *_args: object) -> None:
+            return
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+            state.requests.append({"method": "POST", "headers": dict(self.headers), "form": form})
+            payload = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def client_for(url: str, tmp_path: Path | None = None, **options: object) -> WikidataClient:
+    return WikidataClient(endpoint=url, cache_dir=tmp_path, **options)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- politeness and batching
+
+
+def test_request_is_a_post_with_user_agent_timeout_and_json_accept() -> None:
+    with recording_server() as server:
+        rows = client_for(server.url, timeout=17).select("SELECT ?x WHERE {}")
+    assert [row["x"].value for row in rows] == ["1"]
+    (request,) = server.requests
+    headers = request["headers"]
+    assert headers["User-Agent"] == USER_AGENT
+    assert "migration-kg@users.noreply.github.com" in headers["User-Agent"]
+    assert "application/sparql-results+json" in headers["Accept"]
+    assert request["form"]["query"] == ["SELECT ?x WHERE {}"]
+    assert request["form"]["timeout"] == ["17"]
+
+
+def test_values_lookups_are_batched_in_chunks() -> None:
+    with recording_server() as server:
+        client = client_for(server.url)
+        client.select_values("SELECT * WHERE { VALUES ?item { {values} } }",
+                             [f"http://www.wikidata.org/entity/Q{n}" for n in range(1, 6)], chunk_size=2)
+    assert client.requests_made == 3
+    sent = [r["form"]["query"][0] for r in server.requests]
+    assert "<http://www.wikidata.org/entity/Q1> <http://www.wikidata.org/entity/Q2>" in sent[0]
+    assert sent[2].count("<http://www.wikidata.org/entity/") == 1
+
+
+def test_fetch_items_asks_two_queries_for_many_items(wikidata_endpoint: str) -> None:
+    client = client_for(wikidata_endpoint)
+    items = fetch_items(client, ["Q340", "Q16", "Q99000490", "Q99000404", "Q99000005"], ["Q515", "Q6256"])
+    assert client.requests_made == 2
+    assert items["Q340"].exists and items["Q340"].labels == {"en": ["Montreal"], "fr": ["Montréal"]}
+    assert items["Q340"].classes == {"Q515"}
+    assert items["Q16"].classes == {"Q6256"}
+    assert items["Q99000490"].redirect == "Q490" and items["Q99000490"].classes == {"Q515"}
+    assert not items["Q99000404"].exists
+    assert items["Q99000005"].types == {"Q11424": "film"} and not items["Q99000005"].classes
+
+
+def test_statements_carry_their_qualifiers_and_skip_deprecated_ones(wikidata_endpoint: str) -> None:
+    client = client_for(wikidata_endpoint)
+    mayors = fetch_statements(client, ["Q340"], "P6")["Q340"]
+    assert {(s.value, s.start, s.end) for s in mayors} == {
+        ("Q99000101", "2017-11-16", None), ("Q99000102", "2013-11-14", "2017-11-16")}
+    positions = fetch_statements(client, ["Q16211070"], "P39")["Q16211070"]
+    assert [(s.value, s.start, s.end) for s in positions] == [("Q99000021", "2017-01-10", "2019-11-20")]
+
+
+def test_labels_are_found_in_both_languages_and_in_aliases(wikidata_endpoint: str) -> None:
+    found = find_by_labels(client_for(wikidata_endpoint), [("Valérie Plante", "fr"), ("Valerie Plante", "en"),
+                                                            ("Nobody Here", "en")])
+    assert sorted(found[("Valérie Plante", "fr")]) == ["Q99000101", "Q99000103", "Q99000104"]
+    assert found[("Valerie Plante", "en")] == ["Q99000103"]
+    assert ("Nobody Here", "en") not in found
+
+
+def test_qid_and_retry_after_parsing() -> None:
+    assert qid("http://www.wikidata.org/entity/Q42") == "Q42"
+    assert retry_after_seconds("7") == 7.0
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+    assert retry_after_seconds(format_datetime(now + timedelta(seconds=30), usegmt=True), now) == 30.0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
+
+
+# ---------------------------------------------------------------- cache
+
+
+def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
+    with recording_server() as server:
+        first = client_for(server.url, tmp_path)
+        first.select("SELECT ?x WHERE {}")
+        second = client_for(server.url, tmp_path)
+        answer = second.answer("SELECT ?x WHERE {}")
+        assert len(server.requests) == 1
+    assert second.requests_made == 0 and second.cache_hits == 1
+    assert answer.from_cache and answer.rows[0]["x"].value == "1"
+    (cached,) = tmp_path.glob("*/*.json")
+    record = json.loads(cached.read_text(encoding="utf-8"))
+    assert record["endpoint"] == server.url and record["query"] == "SELECT ?x WHERE {}"
+    assert cached.stem == first.cache_key("SELECT ?x WHERE {}")
+
+
+def test_cache_is_keyed_by_endpoint_and_can_be_disabled(tmp_path: Path) -> None:
+    with recording_server() as one, recording_server() as other:
+        client_for(one.url, tmp_path).select("SELECT ?x WHERE {}")
+        client_for(other.url, tmp_path).select("SELECT ?x WHERE {}")
+        uncached = client_for(one.url, None)
+        uncached.select("SELECT ?x WHERE {}")
+        uncached.select("SELECT ?x WHERE {}")
+    assert len(one.requests) == 3 and len(other.requests) == 1
+    assert len(list(tmp_path.glob("*/*.json"))) == 2
+
+
+# ---------------------------------------------------------------- retries and faults
+
+
+def test_429_with_retry_after_is_waited_out_then_succeeds() -> None:
+    with misbehaving_server("too-many-requests", retry_after=1, failures_before_success=1) as server:
+        client = client_for(server.url, backoff=0.1)
+        started = time.monotonic()
+        rows = client.select("SELECT * WHERE {}")
+        elapsed = time.monotonic() - started
+    assert rows == []
+    assert len(server.requests) == 2 and client.requests_made == 2
+    assert client.waits == [1.0]
+    assert elapsed >= 1.0
+
+
+def test_backoff_grows_exponentially_and_is_capped() -> None:
+    slept: list[float] = []
+    with misbehaving_server("unavailable", retry_after=0, failures_before_success=4) as server:
+        client = client_for(server.url, backoff=1.0, max_wait=3.0, sleep=slept.append)
+        client.select("SELECT * WHERE {}")
+    assert slept == [1.0, 2.0, 3.0, 3.0]
+    assert len(server.requests) == 5
+
+
+def test_429_after_every_retry_is_rate_limited() -> None:
+    with misbehaving_server("too-many-requests", retry_after=1) as server:
+        client = client_for(server.url, retries=2, sleep=lambda _s: None)
+        with pytest.raises(WikidataRateLimitedError, match="429 Too Many Requests after 2 retries") as error:
+            client.select("SELECT * WHERE {}")
+    assert len(server.requests) == 3
+    assert error.value.exit_code == 14 and server.url in str(error.value)
+
+
+@pytest.mark.parametrize(("mode", "error_type", "message", "code"), [
+    ("unavailable", WikidataUnavailableError, "503 Service Unavailable", 15),
+    ("malformed-json", WikidataMalformedAnswerError, "not valid JSON", 13),
+    ("html", WikidataMalformedAnswerError, "expected SPARQL JSON results, got text/html", 13),
+    ("error500", WikidataHTTPError, r"HTTP 500 \(internal error\)", 12),
+])
+def test_each_fault_is_a_typed_error(mode: str, error_type: type, message: str, code: int) -> None:
+    with misbehaving_server(mode, retry_after=0) as server:
+        client = client_for(server.url, retries=1, sleep=lambda _s: None)
+        with pytest.raises(error_type, match=message) as error:
+            client.select("SELECT * WHERE {}")
+    assert error.value.exit_code == code
+    assert len(server.requests) == (2 if mode == "unavailable" else 1)
+
+
+def test_a_hang_past_the_timeout_is_a_timeout() -> None:
+    with misbehaving_server("hang") as server:
+        client = client_for(server.url, timeout=1)
+        started = time.monotonic()
+        with pytest.raises(WikidataTimeoutError, match="no answer within the 1 s timeout") as error:
+            client.select("SELECT * WHERE {}")
+        assert time.monotonic() - started < 10
+    assert error.value.exit_code == 11 and len(server.requests) == 1
+
+
+def test_a_refused_connection_is_unreachable() -> None:
+    url = refused_url()
+    with pytest.raises(WikidataUnreachableError, match="cannot reach the endpoint") as error:
+        client_for(url).select("SELECT * WHERE {}")
+    assert error.value.exit_code == 10 and str(error.value).startswith(url)
+
+
+@pytest.mark.parametrize(("mode", "code", "message"), [
+    ("too-many-requests", 14, "HTTP 429 Too Many Requests after 1 retry"),
+    ("unavailable", 15, "HTTP 503 Service Unavailable after 1 retry"),
+    ("malformed-json", 13, "the answer is not valid JSON"),
+    ("hang", 11, "no answer within the 1 s timeout"),
+    ("error500", 12, "HTTP 500 (internal error)"),
+])
+def test_cli_reports_each_fault_in_one_line_with_its_exit_code(runner, project_root: Path, fixtures_dir: Path,
+                                                                mode: str, code: int, message: str) -> None:
+    with misbehaving_server(mode, retry_after=0) as server:
+        result = runner.invoke(main, [
+            "link", "check", "--project", str(project_root), "--graph", str(fixtures_dir / "wikidata/our-graph.ttl"),
+            "--endpoint", server.url, "--no-cache", "--timeout", "1", "--retries", "1", "--max-wait", "0"])
+    assert result.exit_code == code, result.output
+    (error_line,) = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert error_line.startswith(f"error: {server.url}: {message}")
+    assert "Traceback" not in result.output
+
+
+def test_cli_reports_an_unreachable_endpoint(runner, project_root: Path, fixtures_dir: Path) -> None:
+    url = refused_url()
+    result = runner.invoke(main, ["link", "check", "--project", str(project_root), "--graph",
+                                  str(fixtures_dir / "wikidata/our-graph.ttl"), "--endpoint", url, "--no-cache"])
+    assert result.exit_code == 10
+    assert f"error: {url}: cannot reach the endpoint" in result.output
