@@ -7,11 +7,14 @@ test-artifacts/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from migration_kg.site_labels import overlaps, text_box, text_width
 
 pytestmark = pytest.mark.server
 
@@ -118,3 +121,33 @@ def test_ontology_page_reads_in_both_languages(page: Page, site_server) -> None:
     page.get_by_role("button", name="Français").click()
     expect(term).to_contain_text("affirmation", use_inner_text=True)
     shot(page, "08-ontology-fr.png")
+
+
+LABEL_BOXES = """svg => [...svg.querySelectorAll("text.bi:not(.legend)")].map(text => {
+  const box = text.getBBox();
+  const shown = [...text.querySelectorAll("tspan")].find(span => getComputedStyle(span).display !== "none");
+  return {text: shown.textContent, x: +text.getAttribute("x"), y: +text.getAttribute("y"),
+          anchor: text.getAttribute("text-anchor") || "start",
+          bold: parseInt(getComputedStyle(text).fontWeight) >= 600, size: parseFloat(getComputedStyle(text).fontSize),
+          box: [box.x, box.y, box.x + box.width, box.y + box.height]};
+})"""
+
+
+@pytest.mark.parametrize("language", ["English", "Français"])
+def test_rendered_labels_do_not_overlap_and_fit_their_estimates(page: Page, site_server, language: str) -> None:
+    page.goto(site_server.url + "/")
+    page.get_by_role("button", name=language).click()
+    for selector, at_least in (("svg.network", 30), ("svg.world-map", 7)):
+        labels = page.locator(selector).evaluate(LABEL_BOXES)
+        assert len(labels) >= at_least
+        for first, second in itertools.combinations(labels, 2):
+            assert not overlaps(first["box"], second["box"]), f"{first['text']!r} overlaps {second['text']!r}"
+        for label in labels:
+            width = text_width(label["text"], label["size"], label["bold"])
+            estimate = text_box(label["x"], label["y"], label["anchor"], width, label["size"])
+            left, top, right, bottom = label["box"]
+            assert left >= estimate[0] - 0.5 and top >= estimate[1] - 0.5, label
+            assert right <= estimate[2] + 0.5 and bottom <= estimate[3] + 0.5, label
+    if language == "Français":
+        page.locator("svg.network").screenshot(path=str(SCREENSHOTS / "09-network-fr.png"))
+        page.locator("svg.world-map").screenshot(path=str(SCREENSHOTS / "10-map-fr.png"))

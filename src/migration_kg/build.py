@@ -1,4 +1,9 @@
-"""Stage 5: the whole pipeline - load, validate, serialize - writing ``dist/`` atomically."""
+"""Stage 5: the whole pipeline - load, validate, serialize - writing ``dist/`` atomically.
+
+The data is bulk-loaded into an in-memory pyoxigraph store (with the ontology beside it, for class
+hierarchies); validation and the four graph syntaxes are computed from that store, streaming each file, so that
+a million triples fit in well under a gigabyte. An rdflib graph of the data is only built if asked for.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,21 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
-from .errors import InputError, NotConformingError
+from .blocks import TripleSource
+from .errors import InputError, NotConformingError, UsageError
 from .jsonld import Context
-from .load import load_graph
+from .load import load_graph, load_store, store_to_graph
 from .project import Project
-from .serialize import FORMATS, serialize
-from .validation import ValidationReport, validate_graph
+from .serialize import FORMATS, serialize, write_formats
+from .validation import ENGINES, ValidationReport, add_ontology, validate_graph, validate_store
 
 GRAPH_STEM = "migration-kg"
 
@@ -26,13 +34,28 @@ Progress = Callable[[str], None]
 
 @dataclass
 class LoadedProject:
-    """The parsed sources of a project."""
+    """The parsed sources of a project; the data sits in ``store`` together with the ontology's triples."""
 
     project: Project
     ontology: Graph
-    data: Graph
     shapes: Graph
     context: Context
+    store: ox.Store
+    #: The ontology's triples that were added to the store's default graph (not part of the data).
+    ontology_added: set[ox.Quad] = field(default_factory=set)
+
+    @cached_property
+    def data(self) -> Graph:
+        """The data alone as an rdflib graph, built on first use (at a million triples it takes a while)."""
+        return store_to_graph(self.store, self.ontology_added)
+
+    @cached_property
+    def triples(self) -> int:
+        return len(self.store) - len(self.ontology_added)
+
+    def data_source(self) -> TripleSource:
+        """The data alone, block by block, for the writers."""
+        return TripleSource(self.store, self.ontology_added)
 
 
 @dataclass
@@ -55,22 +78,36 @@ def load_context(path: Path) -> Context:
         raise InputError(f"invalid JSON: {error.msg}", path, error.lineno, error.colno) from None
 
 
-def load_project(project: Project, progress: Progress | None = None) -> LoadedProject:
-    """Parse the ontology, data, shapes and JSON-LD context of ``project``."""
+def load_project(project: Project, progress: Progress | None = None,
+                 data_files: list[Path] | None = None) -> LoadedProject:
+    """Parse the ontology, data (or ``data_files`` instead), shapes and JSON-LD context of ``project``."""
     step = progress or (lambda _message: None)
     step("parsing ontology")
     ontology = load_graph(project.ontology_files())
     step("parsing data")
-    data = load_graph(project.data_files())
+    store = load_store(project.data_files() if data_files is None else data_files)
+    added = add_ontology(store, ontology)
     step("parsing shapes")
     shapes = load_graph(project.shapes_files())
-    return LoadedProject(project, ontology, data, shapes, load_context(project.context_file))
+    return LoadedProject(project, ontology, shapes, load_context(project.context_file), store, added)
 
 
-def write_atomically(out_dir: Path, files: dict[str, str | bytes]) -> list[Path]:
+def validate_loaded(loaded: LoadedProject, engine: str = "fast") -> ValidationReport:
+    """Validate a loaded project's data with the SHACL engine ``engine`` and every QC query."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown SHACL engine {engine!r} (use one of {', '.join(ENGINES)})")
+    qc_files = loaded.project.qc_files()
+    if engine == "fast":
+        return validate_store(loaded.store, loaded.shapes, qc_files)
+    return validate_graph(loaded.data, loaded.shapes, loaded.ontology, qc_files, engine)
+
+
+def write_atomically(out_dir: Path, files: dict[str, str | bytes],
+                     extra: Callable[[Path], Iterable[str]] | None = None) -> list[Path]:
     """Write ``files`` into a fresh directory beside ``out_dir``, then swap it in place of ``out_dir``.
 
-    If anything fails before the swap, ``out_dir`` is untouched; the swap itself is two renames.
+    ``extra``, if given, writes more files into that directory itself (streaming large ones) and returns their
+    names. If anything fails before the swap, ``out_dir`` is untouched; the swap itself is two renames.
     """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -83,6 +120,7 @@ def write_atomically(out_dir: Path, files: dict[str, str | bytes]) -> list[Path]
                 target.write_text(content, encoding="utf-8", newline="\n")
             else:
                 target.write_bytes(content)
+        names = [*files, *(extra(staging) if extra is not None else [])]
         old = None
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
@@ -99,14 +137,25 @@ def write_atomically(out_dir: Path, files: dict[str, str | bytes]) -> list[Path]
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return [out_dir / name for name in sorted(files)]
+    return [out_dir / name for name in sorted(names)]
+
+
+def write_graph_files(loaded: LoadedProject, directory: Path) -> list[str]:
+    """Stream the data in every syntax of FORMATS into ``directory``, in one pass; return the file names."""
+    names = {fmt.name: GRAPH_STEM + fmt.suffix for fmt in FORMATS.values()}
+    streams = {fmt: (directory / name).open("w", encoding="utf-8", newline="\n", buffering=1 << 20)
+               for fmt, name in names.items()}
+    try:
+        write_formats(loaded.data_source(), streams, loaded.context)  # type: ignore[arg-type]
+    finally:
+        for stream in streams.values():
+            stream.close()
+    return sorted(names.values())
 
 
 def render_outputs(loaded: LoadedProject, report: ValidationReport) -> dict[str, str | bytes]:
-    """Every file of ``dist/``, by name."""
+    """The files of ``dist/`` other than the data graph's (see :func:`write_graph_files`), by name."""
     files: dict[str, str | bytes] = {}
-    for fmt in FORMATS.values():
-        files[GRAPH_STEM + fmt.suffix] = serialize(loaded.data, fmt.name, loaded.context)
     project = loaded.project
     for name, sources in (("ontology.ttl", project.ontology_files()), ("shapes.ttl", project.shapes_files())):
         files[name] = serialize(load_graph(sources), "turtle", loaded.context) if len(sources) != 1 \
@@ -118,21 +167,24 @@ def render_outputs(loaded: LoadedProject, report: ValidationReport) -> dict[str,
 
 
 def build(project_root: Path | str = ".", out_dir: Path | str | None = None,
-          progress: Progress | None = None) -> BuildResult:
-    """Load, validate and write the knowledge graph; raise NotConformingError (dist/ untouched) if invalid."""
+          progress: Progress | None = None, engine: str = "fast") -> BuildResult:
+    """Load, validate and write the knowledge graph; raise NotConformingError (dist/ untouched) if invalid.
+
+    ``engine`` is the SHACL engine: ``fast`` (SPARQL on pyoxigraph) or ``pyshacl`` (the reference).
+    """
     step = progress or (lambda _message: None)
     project = Project.at(project_root)
     target = Path(out_dir) if out_dir is not None else project.root / "dist"
     loaded = load_project(project, step)
     step("validating (SHACL and quality-control queries)")
-    report = validate_graph(loaded.data, loaded.shapes, loaded.ontology, project.qc_files())
+    report = validate_loaded(loaded, engine)
     if not report.conforms:
         error = NotConformingError(f"the data does not conform: {len(report.violations)} violations")
         error.report = report  # type: ignore[attr-defined]
         raise error
     step("writing outputs")
-    files = write_atomically(target, render_outputs(loaded, report))
-    return BuildResult(out_dir=target, report=report, triples=len(loaded.data), files=files)
+    files = write_atomically(target, render_outputs(loaded, report), lambda staging: write_graph_files(loaded, staging))
+    return BuildResult(out_dir=target, report=report, triples=loaded.triples, files=files)
 
 
 def write_file_atomically(path: Path, content: str) -> Path:

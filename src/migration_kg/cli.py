@@ -16,6 +16,9 @@ from .errors import EXIT_INPUT, EXIT_NOT_CONFORMING, MigrationKGError
 project_option = click.option(
     "--project", "project_root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
     show_default=True, help="Directory holding ontology/, data/, shapes/ and queries/.")
+engine_option = click.option(
+    "--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+    help="SHACL engine: fast (SPARQL on pyoxigraph) or pyshacl (the reference); both report the same results.")
 
 
 class Settings:
@@ -95,8 +98,9 @@ def print_violations(report: Any) -> None:
 @project_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory (default: PROJECT/dist).")
+@engine_option
 @click.pass_obj
-def build(settings: Settings, project_root: Path, out_dir: Path | None) -> None:
+def build(settings: Settings, project_root: Path, out_dir: Path | None, engine: str) -> None:
     """Load ontology and data, validate them, and write every output to dist/.
 
     Exit codes: 0 built, 1 the data does not conform (dist/ untouched), 2 bad input or usage.
@@ -104,7 +108,7 @@ def build(settings: Settings, project_root: Path, out_dir: Path | None) -> None:
     from .api import build as run_build
 
     with progress_display(settings) as step:
-        result = run_build(project_root, out_dir, step)
+        result = run_build(project_root, out_dir, step, engine)
     if not settings.quiet:
         click.echo(f"built {result.triples} triples into {result.out_dir} "
                    f"({len(result.files)} files); data conforms to every shape and QC query")
@@ -115,8 +119,10 @@ def build(settings: Settings, project_root: Path, out_dir: Path | None) -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the validation report as Turtle to this file.")
+@engine_option
 @click.pass_obj
-def validate(settings: Settings, project_root: Path, files: tuple[Path, ...], report_path: Path | None) -> None:
+def validate(settings: Settings, project_root: Path, files: tuple[Path, ...], report_path: Path | None,
+             engine: str) -> None:
     """Run the SHACL shapes and QC queries on the project's data, or on FILES instead.
 
     Exit codes: 0 conforms, 1 does not conform, 2 bad input or usage.
@@ -125,7 +131,7 @@ def validate(settings: Settings, project_root: Path, files: tuple[Path, ...], re
     from .build import write_file_atomically
 
     with progress_display(settings) as step:
-        report = run_validate(files, project_root, step)
+        report = run_validate(files, project_root, step, engine)
     if report_path is not None:
         from .serialize import to_turtle
 

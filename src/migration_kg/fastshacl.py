@@ -1,83 +1,49 @@
-"""A fast SHACL engine: every constraint of the shapes becomes one SPARQL query, run once over all focus nodes
-on a pyoxigraph store (https://www.w3.org/TR/shacl/#core-components, #sparql-constraints).
+"""A fast SHACL engine: the shapes become SPARQL queries, each run once over all focus nodes on a pyoxigraph
+store (https://www.w3.org/TR/shacl/#core-components, #sparql-constraints).
 
-pyshacl evaluates each constraint once per focus node, re-parsing SHACL-SPARQL queries every time; here a
-shape's targets become a SPARQL pattern binding ``?this`` and each constraint one query that returns only the
-violating (focus node, value) pairs. Nested shapes (``sh:node``, ``sh:or``, ``sh:and``, ``sh:not``, ``sh:xone``,
-``sh:qualifiedValueShape``) are compiled into SPARQL conformance expressions.
+pyshacl evaluates every constraint once per focus node and re-parses SHACL-SPARQL queries each time. Here a
+shape's targets become a SPARQL pattern binding ``?this``; the constraints of each property shape (grouped by
+path) are checked together by one *detector* query that returns only the focus nodes with a problem; for those
+few nodes, one query per constraint then finds exactly the results pyshacl would report. Queries run on two
+threads (Oxigraph releases the GIL). Nested shapes become SPARQL conformance expressions
+(:mod:`migration_kg.fastshacl_conditions`); SHACL-SPARQL constraints are joined to all focus nodes
+(:mod:`migration_kg.fastshacl_sparql`).
 
-pyshacl stays the reference engine: this one reproduces its results (focus node, path, value, source shape,
-constraint component, severity, messages), including where pyshacl reads the spec in its own way (datatype
-well-formedness as rdflib decides it, ``sh:pattern`` with Python's ``re``, SHACL-SPARQL result rows). Any
-SHACL feature it does not implement raises :class:`UnsupportedShaclFeature`, so it can never under-report.
+pyshacl stays the reference engine (``--engine pyshacl``) and a test checks that both agree. Anything this
+engine does not implement raises :class:`UnsupportedShaclFeature`: it never silently reports less.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import count
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from functools import partial
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, Node, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib import Graph, Literal, Node, URIRef
+from rdflib.namespace import RDF
 
-from .errors import MigrationKGError
+from .fastshacl_conditions import Conditions
+from .fastshacl_shapes import SH_NS, VALUE_PARAMETERS, Shape, ShapesGraph, UnsupportedShaclFeature, sparql_term
+from .fastshacl_sparql import insert_focus
 from .load import to_rdflib
 from .namespaces import PREFIXES, SH
-from .fastshacl_sparql import insert_focus
 
-SH_NS = str(SH)
-LANG_STRING = RDF.langString
-DatasetGraphs = list[ox.DefaultGraph | ox.NamedNode]
-
-#: sh: predicates that describe a shape without constraining anything.
-METADATA = {SH[name] for name in (
-    "path", "targetClass", "targetNode", "targetObjectsOf", "targetSubjectsOf", "message", "severity",
-    "deactivated", "name", "description", "order", "group", "defaultValue", "declare", "prefixes", "flags",
-    "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint")}
-#: Constraint parameters whose condition applies to each value node on its own.
-VALUE_PARAMETERS = ("class", "datatype", "nodeKind", "minInclusive", "maxInclusive", "minExclusive", "maxExclusive",
-                    "minLength", "maxLength", "languageIn", "in", "node", "or", "and", "not", "xone")
-OTHER_PARAMETERS = ("property", "pattern", "hasValue", "minCount", "maxCount", "uniqueLang", "qualifiedValueShape",
-                    "sparql")
-SUPPORTED = {SH[name] for name in VALUE_PARAMETERS + OTHER_PARAMETERS} | METADATA
-SINGLE_VALUED = {SH[name] for name in ("datatype", "nodeKind", "minCount", "maxCount", "minLength", "maxLength",
-                                       "languageIn", "uniqueLang", "in", "flags", "qualifiedMinCount",
-                                       "qualifiedMaxCount", "deactivated", "severity")}
-COMPARISONS = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
-NODE_KINDS = {
-    SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
-    SH.BlankNodeOrIRI: "!isLiteral({v})", SH.BlankNodeOrLiteral: "!isIRI({v})", SH.IRIOrLiteral: "!isBlank({v})",
-}
-#: Lexical forms that rdflib always accepts for a datatype; other literals of rdflib's datatypes are checked by it.
-SAFE_LEXICAL = {
-    XSD.integer: "^-?[0-9]+$", XSD.decimal: "^-?[0-9]+\\\\.[0-9]+$", XSD.boolean: "^(true|false)$",
-    XSD.date: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$", XSD.anyURI: ".",
-}
-#: Datatypes whose rdflib value is a Python string (pyshacl only compares strings with strings).
-STRING_VALUED = (XSD.string, LANG_STRING, XSD.anyURI, XSD.normalizedString, XSD.token, XSD.language)
-SHAPE_EXPECTING = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape)
-LIST_OF_SHAPES = (SH["or"], SH["and"], SH.xone)
-
-
-class UnsupportedShaclFeature(MigrationKGError):
-    """The shapes use a SHACL feature that the fast engine does not implement; pyshacl can still run them."""
-
-    def __init__(self, feature: str, shape: Node | None = None) -> None:
-        where = f" (shape {shape.n3()})" if shape is not None and not isinstance(shape, BNode) else ""
-        super().__init__(f"the fast SHACL engine does not support {feature}{where}; use --engine pyshacl")
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = dict[str, Term]
+HOLE = "__CONDITIONS__"
+DETECTABLE = {*VALUE_PARAMETERS, "minCount", "maxCount", "hasValue", "uniqueLang", "qualifiedValueShape"}
 
 
 @dataclass(frozen=True)
 class ShaclResult:
-    """One validation result, with pyoxigraph terms for data nodes and rdflib terms for shapes-graph nodes."""
+    """One validation result: pyoxigraph terms for data nodes, rdflib terms for shapes-graph nodes."""
 
-    focus: ox.NamedNode | ox.BlankNode | ox.Literal
+    focus: Term
     path: Node | None
-    value: ox.NamedNode | ox.BlankNode | ox.Literal | None
+    value: Term | None
     component: str
     shape: Node
     severity: str
@@ -85,448 +51,306 @@ class ShaclResult:
 
 
 @dataclass
-class Shape:
-    """A shape of the shapes graph: its node, path (if a property shape) and constraint parameters."""
+class Task:
+    """One query, and what to make of its rows: results, and maybe further tasks."""
 
-    node: Node
-    path: Node | None
-    sparql_path: str | None
-    severity: str
-    messages: tuple[str, ...]
-    deactivated: bool
-    parameters: dict[URIRef, list[Node]]
-    settings: dict[URIRef, list[Node]]
+    query: str
+    handle: Callable[[list[Row]], tuple[list[ShaclResult], list[Task]]]
+    prefixes: dict[str, str] | None = field(default=None)
 
 
-def sparql_term(term: Node) -> str:
-    """A shapes-graph constant written in SPARQL."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        return term.n3()
-    raise UnsupportedShaclFeature(f"a blank node constant ({term.n3()}) in a constraint")
+def component_of(name: str) -> str:
+    return f"{SH_NS}{name[0].upper()}{name[1:]}ConstraintComponent"
+
+
+def result(shape: Shape, component: str, focus: Term, value: Term | None, path: Node | None = None,
+           messages: tuple[str, ...] | None = None) -> ShaclResult:
+    return ShaclResult(focus=focus, path=path if path is not None else shape.path, value=value, component=component,
+                       shape=shape.node, severity=shape.severity,
+                       messages=shape.messages if messages is None else messages)
+
+
+def values_of(shape: Shape, focus: str) -> str:
+    """A pattern binding ``?this`` to each focus node and ``?value`` to each of its value nodes."""
+    if shape.path is None:
+        return f"{focus} BIND(?this AS ?value)"
+    return f"{focus} ?this {shape.sparql_path} ?value ."
+
+
+def focus_on(nodes: list[Term], fallback: str) -> str:
+    """A pattern binding ``?this`` to ``nodes`` (``fallback`` if one is a blank node, which VALUES cannot hold)."""
+    if any(isinstance(node, ox.BlankNode) for node in nodes):
+        return fallback
+    return "{ VALUES ?this { " + " ".join(sorted({str(node) for node in nodes})) + " } }"
 
 
 class FastValidator:
-    """Validates the default graph(s) of a pyoxigraph store against a shapes graph (see the module docstring)."""
+    """Validates the default graph of a pyoxigraph store against a shapes graph (see the module docstring)."""
 
-    def __init__(self, store: ox.Store, shapes: Graph, default_graph: DatasetGraphs | None = None) -> None:
+    def __init__(self, store: ox.Store, shapes: Graph, executor: Executor | None = None) -> None:
         self.store = store
-        self.sg = shapes
-        self.default_graph = default_graph or [ox.DefaultGraph()]
+        self.shapes = ShapesGraph(shapes)
+        self.executor = executor
         self.prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-        self._shapes: dict[Node, Shape] = {}
-        self._closures: dict[URIRef, list[str]] = {}
-        self._ill_typed: dict[str, list[ox.Literal]] | None = None
-        self._names = count(1)
-        self._check_shapes_graph()
+        self.conditions = Conditions(self.shapes, self.rows)
 
-    # ------------------------------------------------------------------ running queries
-
-    def select(self, query: str, prefixes: dict[str, str] | None = None) -> ox.QuerySolutions:
+    def rows(self, query: str, prefixes: dict[str, str] | None = None) -> list[Row]:
+        """The solutions of a SELECT query, as dictionaries of the bound variables."""
         try:
-            answer = self.store.query(query, prefixes=prefixes or self.prefixes, default_graph=self.default_graph)
+            answer = self.store.query(query, prefixes=prefixes or self.prefixes)
         except SyntaxError as error:
             raise UnsupportedShaclFeature(f"a query it cannot compile ({error})") from None
         assert isinstance(answer, ox.QuerySolutions)
-        return answer
+        names = [variable.value for variable in answer.variables]
+        return [{name: solution[name] for name in names if solution[name] is not None} for solution in answer]
 
-    def fresh(self, stem: str) -> str:
-        return f"?_{stem}{next(self._names)}"
+    def validate(self) -> list[ShaclResult]:
+        """Every result of every shape that has targets."""
+        tasks = []
+        for node in self.shapes.with_targets():
+            tasks.extend(self.plan(self.shapes.shape(node), self.target_pattern(node)))
+        results: list[ShaclResult] = []
+        while tasks:
+            fetch = self._fetch
+            answers = self.executor.map(fetch, tasks) if self.executor is not None else map(fetch, tasks)
+            follow_up: list[Task] = []
+            for task, rows in zip(tasks, list(answers), strict=True):
+                found, more = task.handle(rows)
+                results.extend(found)
+                follow_up.extend(more)
+            tasks = follow_up
+        return results
 
-    # ------------------------------------------------------------------ the shapes graph
-
-    def _check_shapes_graph(self) -> None:
-        for feature, predicate in (("SHACL rules (sh:rule)", SH.rule), ("custom targets (sh:target)", SH.target),
-                                   ("custom constraint components (sh:parameter)", SH.parameter),
-                                   ("SHACL functions", SH.returnType), ("JavaScript", SH.jsFunctionName)):
-            if (None, predicate, None) in self.sg:
-                raise UnsupportedShaclFeature(feature)
-
-    def shape(self, node: Node, stack: tuple[Node, ...] = ()) -> Shape:
-        """The shape at ``node``, with its parameters checked against what this engine supports."""
-        if node in stack:
-            raise UnsupportedShaclFeature("recursive shapes", node)
-        if node in self._shapes:
-            return self._shapes[node]
-        parameters: dict[URIRef, list[Node]] = {}
-        for predicate, value in self.sg.predicate_objects(node):
-            if isinstance(predicate, URIRef) and str(predicate).startswith(SH_NS):
-                if predicate not in SUPPORTED:
-                    raise UnsupportedShaclFeature(predicate.n3(self.sg.namespace_manager), node)
-                parameters.setdefault(predicate, []).append(value)
-        for predicate, values in parameters.items():
-            if predicate in SINGLE_VALUED and len(set(values)) > 1:
-                raise UnsupportedShaclFeature(f"several values of {predicate.n3()}", node)
-        paths = parameters.pop(SH.path, [])
-        if len(paths) > 1:
-            raise UnsupportedShaclFeature("a shape with several sh:path values", node)
-        deactivated = parameters.get(SH.deactivated, [Literal(False)])[0]
-        shape = Shape(
-            node=node, path=paths[0] if paths else None,
-            sparql_path=self.sparql_path(paths[0]) if paths else None,
-            severity=str(parameters.get(SH.severity, [SH.Violation])[0]),
-            messages=tuple(str(m) for m in parameters.get(SH.message, [])),
-            deactivated=bool(isinstance(deactivated, Literal) and deactivated.value is True),
-            parameters={p: v for p, v in parameters.items() if p not in METADATA},
-            settings={p: v for p, v in parameters.items() if p in METADATA},
-        )
-        if shape.path is None:
-            for name in ("minCount", "maxCount", "uniqueLang"):
-                if SH[name] in shape.parameters:
-                    raise UnsupportedShaclFeature(f"sh:{name} on a node shape", node)
-            shape.parameters.pop(SH.qualifiedValueShape, None)  # pyshacl ignores it on node shapes
-        disjoint = parameters.get(SH.qualifiedValueShapesDisjoint, [Literal(False)])[0]
-        if isinstance(disjoint, Literal) and disjoint.value is True:
-            raise UnsupportedShaclFeature("sh:qualifiedValueShapesDisjoint true", node)
-        self._shapes[node] = shape
-        return shape
-
-    def sparql_path(self, path: Node) -> str:
-        """A SHACL property path (https://www.w3.org/TR/shacl/#property-paths) as a SPARQL property path."""
-        if isinstance(path, URIRef):
-            return f"<{path}>"
-        if (path, RDF.first, None) in self.sg:
-            return "(" + "/".join(self.sparql_path(step) for step in self.sg.items(path)) + ")"
-        for predicate, template in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"),
-                                    (SH.oneOrMorePath, "{}+"), (SH.zeroOrOnePath, "{}?")):
-            inner = self.sg.value(path, predicate)
-            if inner is not None:
-                return "(" + template.format(self.sparql_path(inner)) + ")"
-        alternatives = self.sg.value(path, SH.alternativePath)
-        if alternatives is not None:
-            return "(" + "|".join(self.sparql_path(step) for step in self.sg.items(alternatives)) + ")"
-        raise UnsupportedShaclFeature(f"the property path {path.n3()}")
-
-    def shapes_with_targets(self) -> list[Node]:
-        """Every shape that selects its own focus nodes, as pyshacl finds them."""
-        graph = self.sg
-        found: set[Node] = set()
-        for target in (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf):
-            found.update(graph.subjects(target, None))
-        class_types = {RDFS.Class, *graph.subjects(RDFS.subClassOf, RDFS.Class)}
-        for candidate in self.all_shapes():
-            if set(graph.objects(candidate, RDF.type)) & class_types:
-                found.add(candidate)
-        return sorted(found, key=lambda node: (isinstance(node, BNode), str(node)))
-
-    def all_shapes(self) -> set[Node]:
-        graph = self.sg
-        shapes = set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape))
-        shapes |= set(graph.subjects(SH.property, None)) | set(graph.subjects(SH.node, None))
-        for predicate in SHAPE_EXPECTING:
-            shapes |= set(graph.objects(None, predicate))
-        for predicate in LIST_OF_SHAPES:
-            for members in graph.objects(None, predicate):
-                shapes |= set(graph.items(members))
-        return shapes
+    def _fetch(self, task: Task) -> list[Row]:
+        return self.rows(task.query, task.prefixes)
 
     # ------------------------------------------------------------------ focus nodes
 
-    def subclasses(self, cls: URIRef) -> list[str]:
-        """``cls`` and its subclasses in the data graph (rdfs:subClassOf*), in SPARQL."""
-        if cls not in self._closures:
-            rows = self.select(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}")
-            self._closures[cls] = sorted({str(row["c"]) for row in rows} | {f"<{cls}>"})
-        return self._closures[cls]
-
     def target_pattern(self, node: Node) -> str:
-        """A group pattern binding ``?this`` to each focus node of the shape at ``node`` (no duplicates)."""
-        graph, branches = self.sg, []
+        """A group pattern binding ``?this`` once to each focus node of the shape at ``node``."""
+        graph = self.shapes.graph
+        branches, distinct = [], True
         nodes = [sparql_term(term) for term in graph.objects(node, SH.targetNode)]
         if nodes:
             branches.append(f"{{ VALUES ?this {{ {' '.join(sorted(nodes))} }} }}")
         classes = set(graph.objects(node, SH.targetClass))
-        if set(graph.objects(node, RDF.type)) & {RDFS.Class, *graph.subjects(RDFS.subClassOf, RDFS.Class)}:
+        if set(graph.objects(node, RDF.type)) & self.shapes.class_types():
             classes.add(node)
-        closure = sorted({c for cls in classes if isinstance(cls, URIRef) for c in self.subclasses(cls)})
-        if closure:
+        closure = sorted({c for cls in classes if isinstance(cls, URIRef) for c in self.conditions.subclasses(cls)})
+        if len(closure) == 1 and not branches:
+            branches.append(f"{{ ?this a {closure[0]} }}")
+            distinct = False
+        elif closure:
             branches.append(f"{{ ?this a ?_targetClass . VALUES ?_targetClass {{ {' '.join(closure)} }} }}")
         for predicate in sorted(graph.objects(node, SH.targetSubjectsOf)):
             branches.append(f"{{ ?this {sparql_term(predicate)} ?_object }}")
         for predicate in sorted(graph.objects(node, SH.targetObjectsOf)):
             branches.append(f"{{ ?_subject {sparql_term(predicate)} ?this }}")
-        return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(branches or ["{ FILTER(false) }"]) + " } }"
+        union = " UNION ".join(branches or ["{ FILTER(false) }"])
+        if not distinct and len(branches) == 1:
+            return union
+        return "{ SELECT DISTINCT ?this WHERE { " + union + " } }"
 
     def value_focus(self, focus: str, path: str) -> str:
         """A group pattern binding ``?this`` to each value node reached by ``path`` from the ``focus`` nodes."""
-        parent = self.fresh("parent")
+        parent = self.conditions.fresh("parent")
         return (f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT (?this AS {parent}) WHERE {{ {focus} }} }} "
                 f"{parent} {path} ?this }} }}")
 
-    # ------------------------------------------------------------------ validation
+    # ------------------------------------------------------------------ planning
 
-    def validate(self) -> list[ShaclResult]:
-        """Every result of every shape that has targets."""
-        results: list[ShaclResult] = []
-        for node in self.shapes_with_targets():
-            shape = self.shape(node)
-            if not shape.deactivated:
-                results.extend(self.evaluate(shape, self.target_pattern(node)))
-        return results
-
-    def evaluate(self, shape: Shape, focus: str) -> Iterator[ShaclResult]:
-        """The results of ``shape`` for the focus nodes that the group pattern ``focus`` binds to ``?this``."""
+    def plan(self, shape: Shape, focus: str) -> list[Task]:
+        """The tasks that find every result of ``shape`` for the focus nodes bound by ``focus``."""
         if shape.deactivated:
-            return
-        value = "?value"
-        values = f"{focus} ?this {shape.sparql_path} ?value ." if shape.path is not None else f"{focus} BIND(?this AS ?value)"
-        for parameter, arguments in sorted(shape.parameters.items()):
-            name = parameter.removeprefix(SH_NS)
-            component = SH_NS + name[0].upper() + name[1:] + "ConstraintComponent"
-            if name == "property":
-                inner = focus if shape.path is None else self.value_focus(focus, shape.sparql_path)
-                for node in arguments:
-                    yield from self.evaluate(self.shape(node), inner)
-            elif name in VALUE_PARAMETERS:
-                for argument in ([arguments[0]] if name in ("datatype", "nodeKind", "in", "languageIn") else arguments):
-                    condition = self.condition(shape, name, argument, value)
+            return []
+        if shape.path is not None:
+            return self.property_tasks([shape], focus)
+        tasks = self.detected(shape, [shape], focus, f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER(!({HOLE})) }}")
+        by_path: dict[str, list[Shape]] = {}
+        for node in shape.parameters.get("property", []):
+            inner = self.shapes.shape(node)
+            if inner.path is None:
+                raise UnsupportedShaclFeature("sh:property pointing to a shape without sh:path", node)
+            if not inner.deactivated:
+                by_path.setdefault(inner.sparql_path, []).append(inner)
+        for members in by_path.values():
+            tasks.extend(self.property_tasks(members, focus))
+        return tasks
+
+    def property_tasks(self, members: list[Shape], focus: str) -> list[Task]:
+        """Tasks for property shapes that share one path: one detector for them all, then the rest."""
+        path = members[0].sparql_path
+        tasks: list[Task] = []
+        binds, tests = [], []
+        counting = any(name in member.parameters for member in members
+                       for name in ("minCount", "maxCount", "hasValue", "uniqueLang", "qualifiedValueShape"))
+        for member in members:
+            for node in member.parameters.get("property", []):
+                tasks.extend(self.plan(self.shapes.shape(node), self.value_focus(focus, path)))
+            if "minCount" in member.parameters and member.integer("minCount") > 0:
+                tests.append(f"COUNT(DISTINCT ?value) < {member.integer('minCount')}")
+            if "maxCount" in member.parameters:
+                tests.append(f"COUNT(DISTINCT ?value) > {member.integer('maxCount')}")
+            for argument in member.parameters.get("hasValue", []):
+                tests.append(f"SUM(IF(BOUND(?value) && sameTerm(?value, {sparql_term(argument)}), 1, 0)) = 0")
+            if member.parameters.get("uniqueLang", [None])[0] == Literal(True):
+                tagged, lang = self.conditions.fresh("tagged"), self.conditions.fresh("lang")
+                condition = "isLiteral(?value) && LANG(?value) != \"\""
+                binds.append(f"BIND(IF({condition}, ?value, ?_unbound) AS {tagged}) "
+                             f"BIND(IF({condition}, LCASE(LANG(?value)), ?_unbound) AS {lang})")
+                tests.append(f"COUNT(DISTINCT {tagged}) > COUNT(DISTINCT {lang})")
+            for node in member.parameters.get("qualifiedValueShape", []):
+                qualified = self.conditions.fresh("qualified")
+                conforms = self.conditions.conforms(self.shapes.shape(node, (member.node,)), "?value", (member.node,))
+                binds.append(f"BIND(IF(COALESCE({conforms}, false), ?value, ?_unbound) AS {qualified})")
+                for name, operator in (("qualifiedMinCount", "<"), ("qualifiedMaxCount", ">")):
+                    if SH[name] in member.settings:
+                        tests.append(f"COUNT(DISTINCT {qualified}) {operator} {member.integer(name)}")
+        if counting:
+            template = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?value {' '.join(binds)} }} }} "
+                        f"GROUP BY ?this HAVING ({' || '.join([*tests, 'SUM(IF(BOUND(?value) && !(' + HOLE + '), 1, 0)) > 0'])})")
+        else:
+            template = f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?value FILTER(!({HOLE})) }}"
+        return tasks + self.detected(members[0], members, focus, template)
+
+    def detected(self, first: Shape, members: list[Shape], focus: str, template: str) -> list[Task]:
+        """A detector query (``template`` with the members' value conditions) and the follow-up for what it finds.
+
+        Constraints that no detector covers (sh:pattern, sh:sparql) get their own tasks straight away.
+        """
+        value = "?value" if first.path is not None else "?this"
+        conditions = [f"COALESCE({self.conditions.condition(m, name, argument, value)}, false)"
+                      for m in members for name, arguments in m.parameters.items() if name in VALUE_PARAMETERS
+                      for argument in arguments]
+        if first.path is None:
+            conditions += [f"sameTerm(?this, {sparql_term(a)})" for a in first.parameters.get("hasValue", [])]
+        tasks = [task for m in members for task in self.constraint_tasks(m, {"pattern", "sparql"}, focus)]
+        has_detectable = any(name in DETECTABLE for m in members for name in m.parameters)
+        if not has_detectable:
+            return tasks
+        query = template.replace(HOLE, " && ".join(conditions) or "true")
+
+        def follow_up(rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
+            if not rows:
+                return [], []
+            found = focus_on([row["this"] for row in rows], focus)
+            return [], [task for m in members for task in self.constraint_tasks(m, DETECTABLE, found)]
+
+        return [*tasks, Task(query, follow_up)]
+
+    # ------------------------------------------------------------------ one constraint at a time
+
+    def constraint_tasks(self, shape: Shape, names: set[str], focus: str) -> list[Task]:
+        """One task per constraint of ``shape`` named in ``names``, each finding that constraint's results."""
+        tasks = []
+        values = values_of(shape, focus)
+        for name, arguments in shape.parameters.items():
+            if name not in names:
+                continue
+            component = component_of(name)
+            if name in VALUE_PARAMETERS:
+                for argument in arguments:
+                    condition = self.conditions.condition(shape, name, argument, "?value")
                     query = f"SELECT DISTINCT ?this ?value WHERE {{ {values} FILTER(!COALESCE({condition}, false)) }}"
-                    for row in self.select(query):
-                        yield self.result(shape, component, row["this"], row["value"])
-            elif name == "pattern":
-                yield from self.pattern(shape, arguments, values, component)
+                    tasks.append(Task(query, partial(self._value_results, shape, component)))
             elif name == "hasValue":
                 for argument in arguments:
-                    test = (f"FILTER NOT EXISTS {{ ?this {shape.sparql_path} ?value FILTER(sameTerm(?value, "
-                            f"{sparql_term(argument)})) }}" if shape.path is not None
+                    test = (f"FILTER(!EXISTS {{ ?this {shape.sparql_path} ?value FILTER(sameTerm(?value, "
+                            f"{sparql_term(argument)})) }})" if shape.path is not None
                             else f"FILTER(!sameTerm(?this, {sparql_term(argument)}))")
-                    for row in self.select(f"SELECT ?this WHERE {{ {focus} {test} }}"):
-                        yield self.result(shape, component, row["this"], None)
+                    tasks.append(Task(f"SELECT ?this WHERE {{ {focus} {test} }}",
+                                      partial(self._focus_results, shape, component)))
             elif name in ("minCount", "maxCount"):
-                yield from self.cardinality(shape, name, arguments[0], focus, component)
-            elif name == "uniqueLang":
-                if arguments[0] != Literal(True):
-                    continue
+                limit = shape.integer(name)
+                if name == "minCount" and limit > 0:
+                    query = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {shape.sparql_path} ?value }} }} "
+                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {limit})")
+                    tasks.append(Task(query, partial(self._focus_results, shape, component)))
+                elif name == "maxCount":
+                    query = (f"SELECT ?this WHERE {{ {values} }} GROUP BY ?this "
+                             f"HAVING (COUNT(DISTINCT ?value) > {limit})")
+                    tasks.append(Task(query, partial(self._focus_results, shape, component)))
+            elif name == "uniqueLang" and arguments[0] == Literal(True):
                 query = (f"SELECT ?this ?lang WHERE {{ {values} FILTER(isLiteral(?value) && LANG(?value) != \"\") "
-                         f"BIND(LCASE(LANG(?value)) AS ?lang) }} GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?value) > 1)")
-                for row in self.select(query):
-                    yield self.result(shape, component, row["this"], None)
+                         f"BIND(LCASE(LANG(?value)) AS ?lang) }} GROUP BY ?this ?lang "
+                         f"HAVING (COUNT(DISTINCT ?value) > 1)")
+                tasks.append(Task(query, partial(self._focus_results, shape, component)))
             elif name == "qualifiedValueShape":
-                yield from self.qualified(shape, arguments, focus)
+                tasks.extend(self.qualified_tasks(shape, arguments, focus))
+            elif name == "pattern":
+                tasks.append(Task(f"SELECT DISTINCT ?this ?value WHERE {{ {values} }}",
+                                  partial(self._pattern_results, shape, component, self.matchers(shape))))
             elif name == "sparql":
-                for constraint in arguments:
-                    yield from self.sparql_constraint(shape, constraint, focus)
+                tasks.extend(self.sparql_task(shape, constraint, focus) for constraint in arguments
+                             if not self.shapes.graph.value(constraint, SH.deactivated) == Literal(True))
+        return tasks
 
-    def result(self, shape: Shape, component: str, focus: ox.NamedNode | ox.BlankNode | ox.Literal,
-               value: ox.NamedNode | ox.BlankNode | ox.Literal | None, path: Node | None = None,
-               messages: tuple[str, ...] | None = None) -> ShaclResult:
-        return ShaclResult(focus=focus, path=path if path is not None else shape.path, value=value,
-                           component=component, shape=shape.node, severity=shape.severity,
-                           messages=shape.messages if messages is None else messages)
-
-    def cardinality(self, shape: Shape, name: str, argument: Node, focus: str, component: str) -> Iterator[ShaclResult]:
-        if not (isinstance(argument, Literal) and isinstance(argument.value, int)):
-            raise UnsupportedShaclFeature(f"a sh:{name} that is not an integer", shape.node)
-        limit = argument.value
-        if name == "minCount":
-            if limit <= 0:
-                return
-            query = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {shape.sparql_path} ?value }} }} "
-                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {limit})")
-        else:
-            query = (f"SELECT ?this WHERE {{ {focus} ?this {shape.sparql_path} ?value }} "
-                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {limit})")
-        for row in self.select(query):
-            yield self.result(shape, component, row["this"], None)
-
-    def qualified(self, shape: Shape, arguments: list[Node], focus: str) -> Iterator[ShaclResult]:
-        low, high = (shape.settings.get(SH[name], [None])[0] for name in ("qualifiedMinCount", "qualifiedMaxCount"))
-        for bound in (low, high):
-            if bound is not None and not (isinstance(bound, Literal) and isinstance(bound.value, int)):
-                raise UnsupportedShaclFeature("a qualified count that is not an integer", shape.node)
-        if low is None and high is None:
+    def qualified_tasks(self, shape: Shape, arguments: list[Node], focus: str) -> list[Task]:
+        bounds = {name: shape.integer(name) for name in ("qualifiedMinCount", "qualifiedMaxCount")
+                  if SH[name] in shape.settings}
+        if not bounds:
             raise UnsupportedShaclFeature("sh:qualifiedValueShape without sh:qualifiedMinCount/MaxCount", shape.node)
+        tasks = []
         for node in arguments:
-            conforms = self.conforms(self.shape(node), "?value")
-            tests = ([f"COUNT(DISTINCT ?value) > {high.value}"] if high is not None else []) + \
-                ([f"COUNT(DISTINCT ?value) < {low.value}"] if low is not None else [])
+            conforms = self.conditions.conforms(self.shapes.shape(node, (shape.node,)), "?value", (shape.node,))
+            tests = [f"COUNT(DISTINCT ?value) {'<' if name.endswith('MinCount') else '>'} {limit}"
+                     for name, limit in bounds.items()]
             query = (f"SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus} OPTIONAL {{ ?this "
                      f"{shape.sparql_path} ?value FILTER(COALESCE({conforms}, false)) }} }} GROUP BY ?this "
                      f"HAVING ({' || '.join(tests)})")
-            for row in self.select(query):
-                number = int(row["n"].value)
-                if high is not None and number > high.value:
-                    yield self.result(shape, SH_NS + "QualifiedMaxCountConstraintComponent", row["this"], None)
-                if low is not None and number < low.value:
-                    yield self.result(shape, SH_NS + "QualifiedMinCountConstraintComponent", row["this"], None)
+            tasks.append(Task(query, partial(self._qualified_results, shape, bounds)))
+        return tasks
 
-    def pattern(self, shape: Shape, arguments: list[Node], values: str, component: str) -> Iterator[ShaclResult]:
-        """sh:pattern, checked with Python's ``re`` on the value nodes as pyshacl does (search, flags i and m)."""
-        flags_node = shape.settings.get(SH.flags, [Literal("")])[0]
-        flags = (re.I if "i" in str(flags_node).lower() else 0) | (re.M if "m" in str(flags_node).lower() else 0)
+    def matchers(self, shape: Shape) -> list[re.Pattern[str]]:
+        """sh:pattern compiled with Python's ``re`` and pyshacl's flags (i and m)."""
+        flags_text = str(shape.settings.get(SH.flags, [""])[0]).lower()
+        flags = (re.I if "i" in flags_text else 0) | (re.M if "m" in flags_text else 0)
         matchers = []
-        for argument in arguments:
+        for argument in shape.parameters["pattern"]:
             if not isinstance(argument, Literal):
                 raise UnsupportedShaclFeature("a sh:pattern that is not a literal", shape.node)
             text = str(argument.value) if argument.value is not None and len(argument.value) > 1 else str(argument)
             matchers.append(re.compile(text, flags))
-        for row in self.select(f"SELECT DISTINCT ?this ?value WHERE {{ {values} }}"):
+        return matchers
+
+    # ------------------------------------------------------------------ rows into results
+
+    @staticmethod
+    def _value_results(shape: Shape, component: str, rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
+        return [result(shape, component, row["this"], row["value"]) for row in rows], []
+
+    @staticmethod
+    def _focus_results(shape: Shape, component: str, rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
+        return [result(shape, component, row["this"], None) for row in rows], []
+
+    @staticmethod
+    def _qualified_results(shape: Shape, bounds: dict[str, int], rows: list[Row]) -> tuple[list[ShaclResult], list]:
+        found = []
+        for row in rows:
+            number = int(row["n"].value)
+            if number > bounds.get("qualifiedMaxCount", number):
+                found.append(result(shape, component_of("qualifiedMaxCount"), row["this"], None))
+            if number < bounds.get("qualifiedMinCount", number):
+                found.append(result(shape, component_of("qualifiedMinCount"), row["this"], None))
+        return found, []
+
+    @staticmethod
+    def _pattern_results(shape: Shape, component: str, matchers: list[re.Pattern[str]],
+                         rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
+        """sh:pattern on each value node as pyshacl does: search the IRI or rdflib's lexical form."""
+        found = []
+        for row in rows:
             term = row["value"]
-            text = None if isinstance(term, ox.BlankNode) else string_of(term)
-            for matcher in matchers:
-                if text is None or not matcher.search(text):
-                    yield self.result(shape, component, row["this"], term)
-
-    # ------------------------------------------------------------------ conditions on one value node
-
-    def condition(self, shape: Shape, name: str, argument: Node, v: str) -> str:
-        """A SPARQL expression, true when the value node ``v`` satisfies one value-level constraint."""
-        if name == "class":
-            if not isinstance(argument, URIRef):
-                raise UnsupportedShaclFeature("a sh:class that is not an IRI", shape.node)
-            kind = self.fresh("type")
-            return (f"(!isLiteral({v}) && EXISTS {{ {v} a {kind} . VALUES {kind} "
-                    f"{{ {' '.join(self.subclasses(argument))} }} }})")
-        if name == "datatype":
-            return self.datatype_condition(argument, v)
-        if name == "nodeKind":
-            if argument not in NODE_KINDS:
-                raise UnsupportedShaclFeature(f"the node kind {argument}", shape.node)
-            return NODE_KINDS[argument].format(v=v)
-        if name in COMPARISONS:
-            if not isinstance(argument, Literal):
-                raise UnsupportedShaclFeature(f"a sh:{name} that is not a literal", shape.node)
-            strings = f"DATATYPE({v}) IN ({', '.join(f'<{dt}>' for dt in STRING_VALUED)})"
-            kind = strings if isinstance(argument.value, str) else f"!({strings})"
-            return f"(isLiteral({v}) && {kind} && {v} {COMPARISONS[name]} {sparql_term(argument)})"
-        if name in ("minLength", "maxLength"):
-            if not (isinstance(argument, Literal) and isinstance(argument.value, int) and argument.value >= 0):
-                raise UnsupportedShaclFeature(f"a sh:{name} that is not a non-negative integer", shape.node)
-            if name == "minLength" and argument.value == 0:
-                return "true"
-            operator = ">=" if name == "minLength" else "<="
-            return f"(!isBlank({v}) && STRLEN(STR({v})) {operator} {argument.value})"
-        if name == "languageIn":
-            tags = sorted({str(tag).lower() for tag in self.sg.items(argument)})
-            tagged = f"isLiteral({v}) && LANG({v}) != \"\""
-            if "*" in tags:
-                return f"({tagged})"
-            listed = ", ".join(f'"{tag}"' for tag in tags) or '""'
-            return (f"({tagged} && (LCASE(LANG({v})) IN ({listed}) || "
-                    f"LCASE(STRBEFORE(CONCAT(LANG({v}), \"-\"), \"-\")) IN ({listed})))")
-        if name == "in":
-            members = [f"sameTerm({v}, {sparql_term(member)})" for member in self.sg.items(argument)]
-            return "(" + (" || ".join(members) or "false") + ")"
-        if name == "node":
-            return self.conforms(self.shape(argument, (shape.node,)), v, (shape.node,))
-        members = [self.conforms(self.shape(node, (shape.node,)), v, (shape.node,)) for node in self.sg.items(argument)] \
-            if name != "not" else [self.conforms(self.shape(argument, (shape.node,)), v, (shape.node,))]
-        if name == "or":
-            return "(" + (" || ".join(members) or "false") + ")"
-        if name == "and":
-            return "(" + (" && ".join(members) or "true") + ")"
-        if name == "not":
-            return f"(!{members[0]})"
-        return "((" + " + ".join(f"IF({member}, 1, 0)" for member in members) + ") = 1)"  # xone
-
-    def datatype_condition(self, datatype: Node, v: str) -> str:
-        """sh:datatype as pyshacl checks it: same datatype IRI and, for rdflib's datatypes, a well-formed value."""
-        if datatype == RDFS.Literal:
-            return f"isLiteral({v})"
-        if datatype == RDFS.Datatype:
-            return f"(isLiteral({v}) && LANG({v}) = \"\" && DATATYPE({v}) != <{XSD.string}>)"
-        if not isinstance(datatype, URIRef):
-            raise UnsupportedShaclFeature("a sh:datatype that is not an IRI")
-        excluded = "".join(f" && !sameTerm({v}, {literal})" for literal in self.ill_typed().get(str(datatype), []))
-        return f"(isLiteral({v}) && DATATYPE({v}) = <{datatype}>{excluded})"
-
-    def ill_typed(self) -> dict[str, list[str]]:
-        """Literals of the data that rdflib (hence pyshacl) finds ill-typed, by datatype, in SPARQL syntax."""
-        if self._ill_typed is None:
-            from rdflib.term import XSDToPython
-
-            known = [dt for dt in XSDToPython if dt is not None and dt not in (XSD.string, LANG_STRING)]
-            safe = " || ".join(f"(DATATYPE(?o) = <{dt}> && REGEX(STR(?o), \"{regex}\"))"
-                               for dt, regex in SAFE_LEXICAL.items())
-            query = (f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) IN "
-                     f"({', '.join(f'<{dt}>' for dt in known)}) && !({safe})) }}")
-            found: dict[str, list[str]] = {}
-            rdflib_log = logging.getLogger("rdflib.term")
-            level, rdflib_log.level = rdflib_log.level, logging.CRITICAL
-            try:
-                import warnings
-
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    for row in self.select(query):
-                        if not well_typed(to_rdflib(row["o"])):
-                            found.setdefault(row["o"].datatype.value, []).append(str(row["o"]))
-            finally:
-                rdflib_log.level = level
-            self._ill_typed = found
-        return self._ill_typed
-
-    def conforms(self, shape: Shape, v: str, stack: tuple[Node, ...] = ()) -> str:
-        """A SPARQL expression, true when node ``v`` conforms to ``shape`` (all its constraints, recursively)."""
-        if shape.deactivated:
-            return "true"
-        stack = (*stack, shape.node)
-        tests = []
-        for parameter, arguments in sorted(shape.parameters.items()):
-            name = parameter.removeprefix(SH_NS)
-            if name in ("pattern", "sparql", "qualifiedValueShape"):
-                raise UnsupportedShaclFeature(f"sh:{name} inside a shape used by sh:node, sh:or, sh:and, sh:not, "
-                                              "sh:xone or sh:qualifiedValueShape", shape.node)
-            if name == "property":
-                for node in arguments:
-                    inner = self.shape(node, stack)
-                    if inner.path is None:
-                        raise UnsupportedShaclFeature("sh:property pointing to a shape without sh:path", node)
-                    tests.append(self.conforms(inner, v, stack))
-                continue
-            if shape.path is None:
-                if name == "hasValue":
-                    tests.extend(f"sameTerm({v}, {sparql_term(argument)})" for argument in arguments)
-                elif name in VALUE_PARAMETERS:
-                    tests.extend(self.condition(shape, name, argument, v) for argument in
-                                 (arguments[:1] if name in ("datatype", "nodeKind", "in", "languageIn") else arguments))
-                continue
-            tests.append(self.property_conforms(shape, name, arguments, v, stack))
-        return "(" + (" && ".join(f"COALESCE({test}, false)" for test in tests) or "true") + ")"
-
-    def property_conforms(self, shape: Shape, name: str, arguments: list[Node], v: str, stack: tuple[Node, ...]) -> str:
-        path = shape.sparql_path
-        if name == "property":
-            raise AssertionError("handled by conforms")
-        if name in VALUE_PARAMETERS:
-            w = self.fresh("w")
-            conditions = " && ".join(f"COALESCE({self.condition(shape, name, argument, w)}, false)" for argument in
-                                     (arguments[:1] if name in ("datatype", "nodeKind", "in", "languageIn") else arguments))
-            return f"NOT EXISTS {{ {v} {path} {w} FILTER(!({conditions})) }}"
-        if name == "hasValue":
-            w = self.fresh("w")
-            return " && ".join(f"EXISTS {{ {v} {path} {w} FILTER(sameTerm({w}, {sparql_term(argument)})) }}"
-                               for argument in arguments)
-        if name == "uniqueLang":
-            if arguments[0] != Literal(True):
-                return "true"
-            a, b = self.fresh("a"), self.fresh("b")
-            return (f"NOT EXISTS {{ {v} {path} {a} . {v} {path} {b} FILTER(!sameTerm({a}, {b}) && isLiteral({a}) && "
-                    f"isLiteral({b}) && LANG({a}) != \"\" && LCASE(LANG({a})) = LCASE(LANG({b}))) }}")
-        limit = arguments[0].value if isinstance(arguments[0], Literal) else None
-        if not isinstance(limit, int):
-            raise UnsupportedShaclFeature(f"a sh:{name} that is not an integer", shape.node)
-        if name == "minCount" and limit <= 2:
-            names = [self.fresh("w") for _ in range(limit)]
-            distinct = " ".join(f"FILTER(!sameTerm({a}, {b}))" for a, b in zip(names, names[1:], strict=False))
-            patterns = " ".join(f"{v} {path} {w} ." for w in names)
-            return f"EXISTS {{ {patterns} {distinct} }}" if names else "true"
-        if name == "maxCount" and limit <= 1:
-            names = [self.fresh("w") for _ in range(limit + 1)]
-            distinct = " ".join(f"FILTER(!sameTerm({a}, {b}))" for a, b in zip(names, names[1:], strict=False))
-            patterns = " ".join(f"{v} {path} {w} ." for w in names)
-            return f"NOT EXISTS {{ {patterns} {distinct} }}"
-        raise UnsupportedShaclFeature(f"sh:{name} {limit} inside a nested shape", shape.node)
+            text = None if isinstance(term, ox.BlankNode) else str(to_rdflib(term))
+            found.extend(result(shape, component, row["this"], term) for matcher in matchers
+                         if text is None or not matcher.search(text))
+        return found, []
 
     # ------------------------------------------------------------------ SHACL-SPARQL
 
-    def sparql_constraint(self, shape: Shape, constraint: Node, focus: str) -> Iterator[ShaclResult]:
+    def sparql_task(self, shape: Shape, constraint: Node, focus: str) -> Task:
         """One sh:sparql constraint, run once with ``$this`` joined to every focus node (pyshacl's row rules)."""
-        graph = self.sg
-        deactivated = graph.value(constraint, SH.deactivated)
-        if isinstance(deactivated, Literal) and deactivated.value is True:
-            return
+        graph = self.shapes.graph
         selects = list(graph.objects(constraint, SH.select))
         if len(selects) != 1:
             raise UnsupportedShaclFeature("a SPARQL constraint without exactly one sh:select", shape.node)
@@ -535,19 +359,21 @@ class FastValidator:
             text = re.sub(r"([\s{}()])[\$\?]PATH", lambda m: m.group(1) + shape.sparql_path, text)
         query, this_projected = insert_focus(text, focus)
         messages = tuple(str(m) for m in graph.objects(constraint, SH.message)) + shape.messages
-        prefixes = dict(self.prefixes)
-        prefixes.update(self.declared_prefixes(constraint))
-        seen = set()
-        answer = self.select(query, prefixes)
-        variables = [variable.value for variable in answer.variables]
-        for row in answer:
-            bound = {name: row[name] for name in variables if row[name] is not None}
+        prefixes = {**self.prefixes, **self.declared_prefixes(constraint)}
+        return Task(query, partial(self._sparql_results, shape, messages, this_projected), prefixes)
+
+    @staticmethod
+    def _sparql_results(shape: Shape, messages: tuple[str, ...], this_projected: bool,
+                        rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
+        found, seen = [], set()
+        for row in rows:
+            bound = dict(row)
             this = bound.pop("this")
-            key = (this, tuple(sorted((k, str(t)) for k, t in bound.items())))
+            key = (str(this), tuple(sorted((name, str(term)) for name, term in bound.items())))
             if key in seen:
                 continue
             seen.add(key)
-            if bound.pop("failure", None) is not None:
+            if "failure" in bound:
                 raise UnsupportedShaclFeature("?failure in a SPARQL constraint", shape.node)
             path, value = bound.pop("path", None), bound.pop("value", None)
             if path is None and value is None and not this_projected:
@@ -556,49 +382,32 @@ class FastValidator:
                 value = this
             names = {**bound, **({"this": this} if this_projected else {}),
                      **({"path": path} if path is not None else {}), **({"value": value} if value is not None else {})}
-            yield self.result(shape, SH_NS + "SPARQLConstraintComponent", this, value,
-                              path=to_rdflib(path) if path is not None else None,
-                              messages=tuple(substitute(message, names) for message in messages))
+            found.append(result(shape, component_of("SPARQL"), this, value,
+                                path=to_rdflib(path) if path is not None else None,
+                                messages=tuple(substitute(message, names) for message in messages)))
+        return found, []
 
     def declared_prefixes(self, constraint: Node) -> dict[str, str]:
         """The sh:declare prefixes that a constraint's sh:prefixes point to."""
-        found = {}
-        for ontology in self.sg.objects(constraint, SH.prefixes):
-            for declaration in self.sg.objects(ontology, SH.declare):
-                prefix, namespace = self.sg.value(declaration, SH.prefix), self.sg.value(declaration, SH.namespace)
+        graph, found = self.shapes.graph, {}
+        for ontology in graph.objects(constraint, SH.prefixes):
+            for declaration in graph.objects(ontology, SH.declare):
+                prefix, namespace = graph.value(declaration, SH.prefix), graph.value(declaration, SH.namespace)
                 if prefix is not None and namespace is not None:
                     found[str(prefix)] = str(namespace)
         return found
 
 
-def string_of(term: ox.NamedNode | ox.Literal) -> str:
-    """The string pyshacl matches a pattern against: the IRI, or the (rdflib-normalized) lexical form."""
-    return str(to_rdflib(term))
-
-
-def well_typed(literal: Literal) -> bool:
-    """Whether pyshacl's datatype check accepts ``literal`` for its own datatype (rdflib's parsing)."""
-    if getattr(literal, "ill_typed", None) is True:
-        return False
-    import datetime
-    from decimal import Decimal
-
-    expected = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: datetime.date,
-                XSD.time: datetime.time, XSD.dateTime: datetime.datetime}.get(literal.datatype)
-    return expected is None or isinstance(literal.value, expected)
-
-
-def substitute(message: str, names: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
+def substitute(message: str, names: dict[str, Term]) -> str:
     """Replace ``{?name}`` and ``{$name}`` in a SHACL-SPARQL message with the row's values, as pyshacl does."""
     for name, term in names.items():
-        message = re.sub("{{[?$]{}}}".format(name), str(to_rdflib(term)), message)
+        message = re.sub(f"{{[?$]{name}}}", str(to_rdflib(term)), message)
     return message
 
 
-def validate_store(store: ox.Store, shapes: Graph, default_graph: DatasetGraphs | None = None) -> list[ShaclResult]:
-    """Validate the store's default graph (or the union of ``default_graph``) against ``shapes``."""
-    return FastValidator(store, shapes, default_graph).validate()
+def validate_store(store: ox.Store, shapes: Graph, executor: Executor | None = None) -> list[ShaclResult]:
+    """Validate the store's default graph against ``shapes``; run queries on ``executor`` when given."""
+    return FastValidator(store, shapes, executor).validate()
 
 
 __all__ = ["FastValidator", "ShaclResult", "UnsupportedShaclFeature", "validate_store"]
-

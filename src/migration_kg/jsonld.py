@@ -8,14 +8,23 @@ to a compact IRI key with a full value object. The result expands back to exactl
 
 from __future__ import annotations
 
+import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _string  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, XSD
+
+from .blocks import Block, TripleSource, make_block
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+_UNTYPED = (str(XSD.string), str(RDF.langString))
+_TYPE = str(RDF.type)
 
 CONTEXT_URL = "https://w3id.org/migration-kg/context.jsonld"
 
@@ -50,6 +59,7 @@ class Context:
                     coercion=coercion if coercion in (None, "@id") else self.expand(coercion),
                     language_map=value.get("@container") == "@language")
         self._by_length = sorted(self.prefixes.items(), key=lambda item: -len(item[1]))
+        self._compacted: dict[str, str] = {}
 
     @classmethod
     def from_file(cls, path: Path) -> Context:
@@ -63,52 +73,66 @@ class Context:
 
     def compact_iri(self, iri: str) -> str:
         """The shortest prefix:local form of ``iri``, or ``iri`` itself."""
-        for prefix, namespace in self._by_length:
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                local = iri[len(namespace):]
-                if "/" not in local and "#" not in local and not local.startswith("//"):
-                    return f"{prefix}:{local}"
-        return iri
+        found = self._compacted.get(iri)
+        if found is None:
+            found = iri
+            for prefix, namespace in self._by_length:
+                if iri.startswith(namespace) and len(iri) > len(namespace):
+                    local = iri[len(namespace):]
+                    if "/" not in local and "#" not in local and not local.startswith("//"):
+                        found = f"{prefix}:{local}"
+                        break
+            if len(self._compacted) < 200_000:
+                self._compacted[iri] = found
+        return found
 
 
-def _node_id(node: URIRef | BNode, context: Context) -> str:
-    return f"_:{node}" if isinstance(node, BNode) else context.compact_iri(str(node))
+def _node_id(node: Term, context: Context) -> str:
+    return f"_:{node.value}" if isinstance(node, ox.BlankNode) else context.compact_iri(node.value)
 
 
-def _value_object(value: URIRef | BNode | Literal, context: Context) -> dict[str, str]:
-    if isinstance(value, (URIRef, BNode)):
+def _datatype(value: ox.Literal) -> str:
+    """The datatype IRI, or "" for simple and language-tagged strings (as rdflib leaves them untyped)."""
+    datatype = value.datatype.value
+    return "" if datatype in _UNTYPED or value.language else datatype
+
+
+def _value_object(value: Term, context: Context) -> dict[str, str]:
+    if not isinstance(value, ox.Literal):
         return {"id": _node_id(value, context)}
     if value.language:
-        return {"@value": str(value), "@language": value.language}
-    if value.datatype is not None and value.datatype != XSD.string:
-        return {"@value": str(value), "type": context.compact_iri(str(value.datatype))}
-    return {"@value": str(value)}
+        return {"@value": value.value, "@language": value.language}
+    if _datatype(value):
+        return {"@value": value.value, "type": context.compact_iri(value.datatype.value)}
+    return {"@value": value.value}
 
 
-def _fits(term: TermDefinition, value: URIRef | BNode | Literal) -> bool:
+def _fits(term: TermDefinition, value: Term) -> bool:
     if term.coercion == "@id":
-        return isinstance(value, (URIRef, BNode))
+        return not isinstance(value, ox.Literal)
+    if not isinstance(value, ox.Literal):
+        return False
     if term.language_map:
-        return isinstance(value, Literal) and value.language is not None
+        return bool(value.language)
     if term.coercion is not None:
-        return isinstance(value, Literal) and value.language is None and str(value.datatype) == term.coercion
-    return isinstance(value, Literal) and value.language is None and value.datatype in (None, XSD.string)
+        return not value.language and value.datatype.value == term.coercion
+    return not value.language and not _datatype(value)
 
 
-def _compact_values(term: TermDefinition, values: list, context: Context) -> Any:
+def _compact_values(term: TermDefinition, values: list[Term], context: Context) -> Any:
     if term.language_map:
         by_language: dict[str, list[str]] = defaultdict(list)
         for value in values:
-            by_language[value.language].append(str(value))
+            by_language[value.language].append(value.value)  # type: ignore[union-attr,index]
         return {lang: texts[0] if len(texts) == 1 else texts for lang, texts in sorted(by_language.items())}
     if term.coercion == "@id":
         written = [_node_id(value, context) for value in values]
     else:
-        written = [str(value) for value in values]
+        written = [value.value for value in values]
     return written[0] if len(written) == 1 else written
 
 
-def _term_values(term: TermDefinition, values: list, context: Context) -> Any:
+def _term_values(term: TermDefinition, values: list[Term], context: Context) -> Any:
     """Values under a term without a language map: coerced ones in short form, the others as explicit objects."""
     written: list[Any] = []
     for value in values:
@@ -117,29 +141,33 @@ def _term_values(term: TermDefinition, values: list, context: Context) -> Any:
         elif term.coercion == "@id":
             written.append(_node_id(value, context))
         else:
-            written.append(str(value))
+            written.append(value.value)
     return written[0] if len(written) == 1 else written
 
 
-def _sort_key(value: URIRef | BNode | Literal) -> tuple:
-    if isinstance(value, Literal):
-        return (1, str(value), value.language or "", str(value.datatype or ""))
-    return (0, str(value), "", "")
+def _sort_key(value: Term) -> tuple:
+    if isinstance(value, ox.Literal):
+        return (1, value.value, value.language or "", _datatype(value))
+    return (0, value.value, "", "")
 
 
-def node_object(graph: Graph, subject: URIRef | BNode, context: Context) -> dict[str, Any]:
+def node_from_block(block: Block, context: Context) -> dict[str, Any]:
     """One subject and its properties, compacted with ``context``."""
-    node: dict[str, Any] = {"id": _node_id(subject, context)}
-    grouped: dict[str, list] = defaultdict(list)
-    for predicate, value in graph.predicate_objects(subject):
-        grouped[str(predicate)].append(value)
-    types = sorted(str(v) for v in grouped.pop(str(RDF.type), []))
-    if types:
-        compacted = [context.compact_iri(t) for t in types]
-        node["type"] = compacted[0] if len(compacted) == 1 else compacted
+    node: dict[str, Any] = {"id": _node_id(block.subject, context)}
+    grouped: list[tuple[str, list[Term]]] = []
+    last = None
+    for predicate_nt, _o, predicate, value, _q in block.pairs:  # sorted by predicate: each one's values are together
+        if predicate_nt != last:
+            grouped.append((predicate.value, []))
+            last = predicate_nt
+        grouped[-1][1].append(value)
     entries: dict[str, Any] = {}
-    for predicate in sorted(grouped):
-        values = sorted(grouped[predicate], key=_sort_key)
+    for predicate, group in grouped:
+        if predicate == _TYPE:
+            compacted = [context.compact_iri(t) for t in sorted(v.value for v in group)]
+            node["type"] = compacted[0] if len(compacted) == 1 else compacted
+            continue
+        values = group if len(group) == 1 else sorted(group, key=_sort_key)
         term = context.terms.get(predicate)
         if term is not None and not term.language_map:
             entries[term.name] = _term_values(term, values, context)
@@ -147,7 +175,7 @@ def node_object(graph: Graph, subject: URIRef | BNode, context: Context) -> dict
         fitting = [v for v in values if term is not None and _fits(term, v)]
         rest = [v for v in values if not (term is not None and _fits(term, v))]
         if fitting:
-            entries[term.name] = _compact_values(term, fitting, context)
+            entries[term.name] = _compact_values(term, fitting, context)  # type: ignore[union-attr]
         if rest:
             written = [_value_object(v, context) for v in rest]
             entries[context.compact_iri(predicate)] = written[0] if len(written) == 1 else written
@@ -155,19 +183,64 @@ def node_object(graph: Graph, subject: URIRef | BNode, context: Context) -> dict
     return node
 
 
+def node_object(graph: Graph, subject: URIRef | BNode, context: Context) -> dict[str, Any]:
+    """One subject of ``graph`` and its properties, compacted with ``context``."""
+    from .load import from_rdflib
+
+    node = from_rdflib(subject)
+    quads = [ox.Quad(node, from_rdflib(p), from_rdflib(o), ox.DefaultGraph())  # type: ignore[arg-type]
+             for p, o in graph.predicate_objects(subject)]
+    return node_from_block(make_block(node, quads), context)
+
+
 def to_jsonld(graph: Graph, context: Context) -> dict[str, Any]:
-    """The whole graph as one compacted JSON-LD document, subjects in IRI order.
+    """The whole graph as one compacted JSON-LD document, subjects in the order of :mod:`migration_kg.blocks`.
 
     The context is embedded (it is the same object as the published ``context.jsonld``), so the file
     parses offline with any JSON-LD processor.
     """
-    subjects = sorted(set(graph.subjects()), key=lambda s: (isinstance(s, BNode), str(s)))
-    return {
-        "@context": context.document["@context"],
-        "@graph": [node_object(graph, subject, context) for subject in subjects],
-    }
+    return json.loads(dumps(graph, context))
 
 
 def dumps(graph: Graph, context: Context) -> str:
     """Serialize ``graph`` as compact, deterministic JSON-LD text."""
-    return json.dumps(to_jsonld(graph, context), ensure_ascii=False, indent=2) + "\n"
+    out = io.StringIO()
+    writer = JsonLdWriter(out, context)
+    for block in TripleSource(graph):
+        writer.block(block)
+    writer.close()
+    return out.getvalue()
+
+
+class JsonLdWriter:
+    """Writes the document one node at a time, byte for byte as ``json.dumps(document, indent=2)`` would."""
+
+    def __init__(self, out: TextIO, context: Context) -> None:
+        self.out = out
+        self.context = context
+        self.count = 0
+        out.write('{\n  "@context": ' + _dump(context.document["@context"], 1) + ',\n  "@graph": [')
+
+    def block(self, block: Block) -> None:
+        self.out.write((",\n    " if self.count else "\n    ") + _dump(node_from_block(block, self.context), 2))
+        self.count += 1
+
+    def close(self) -> None:
+        self.out.write("\n  ]\n}\n" if self.count else "]\n}\n")
+
+
+def _dump(value: Any, level: int) -> str:
+    """``value`` as json.dumps(indent=2, ensure_ascii=False) writes it at nesting ``level`` (C string escaping)."""
+    if isinstance(value, str):
+        return _string(value)
+    inner, outer = "\n" + "  " * (level + 1), "\n" + "  " * level
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = (f"{_string(key)}: {_dump(item, level + 1)}" for key, item in value.items())
+        return "{" + inner + ("," + inner).join(items) + outer + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join(_dump(item, level + 1) for item in value) + outer + "]"
+    return json.dumps(value)

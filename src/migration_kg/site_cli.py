@@ -44,6 +44,8 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
                    f"HTML pages, {len(result.files)} files in {result.out_dir}")
         for city in result.map_missing:
             click.echo(f"warning: no country outline found for {city}; it is not on the map", err=True)
+        for city, reason in result.map_fallbacks.items():
+            click.echo(f"note: {city} stands at its country's centre on the map ({reason})", err=True)
 
 
 @click.command()

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib.namespace import RDF
-
-from .namespaces import BASE, MKG
+from .namespaces import BASE
 from .release import DESCRIPTION, TITLE, ReleaseFile
 from .site_basemap import SOURCE_NOTE
-from .site_html import bi, entity_link, esc, node_label, page, ui
+from .site_html import bi, entity_link, esc, page, ui
 from .site_model import SiteGraph, kind_of
 from .site_terms import KIND_TITLES
 
@@ -122,14 +120,12 @@ def _queries(queries: list[ExampleQuery]) -> str:
     return "".join(items)
 
 
-def index_page(site: SiteGraph, facts: IndexFacts, map_svg: str, map_note: tuple[str, str], network_svg: str,
-               files: list[ReleaseFile], queries: list[ExampleQuery]) -> str:
-    """The home page of the site."""
+def index_page(site: SiteGraph, facts: IndexFacts, map_svg: str, map_caption: str, network_svg: str,
+               files: list[ReleaseFile], queries: list[ExampleQuery], credits: tuple[str, str]) -> str:
+    """The home page of the site; ``map_caption`` is HTML, ``credits`` the data sources of the pictures."""
     article = next((n for n in site.described_entities() if kind_of(str(n)) == "work"
                     and "la-presse" in str(n)), None)
     article_link = entity_link(site, "index.html", article) if article is not None else ""
-    network = next(iter(sorted(site.data.subjects(RDF.type, MKG.CityNetwork))), None)
-    council = node_label(site, network) if network is not None else bi("the council", "le conseil")
     citation = (f"migration-kg contributors ({facts.issued[:4]}). {TITLE[0]}. Version {facts.version}. "
                 f"{BASE} — data licensed CC BY 4.0.")
     body = f"""<section class="hero">
@@ -141,8 +137,7 @@ def index_page(site: SiteGraph, facts: IndexFacts, map_svg: str, map_note: tuple
 <section aria-labelledby="map"><h2 id="map">{bi(*MAP_TITLE)}</h2>
 <figure class="picture">
 {map_svg}
-<figcaption><p>{bi("Member cities of", "Villes membres du")} {council}. {bi(*map_note)}</p>
-<p class="muted">{esc(SOURCE_NOTE)} <a href="map.svg">map.svg</a></p></figcaption>
+<figcaption>{map_caption}</figcaption>
 </figure>
 </section>
 <section aria-labelledby="network"><h2 id="network">{bi(*NETWORK_TITLE)}</h2>
@@ -178,5 +173,6 @@ def index_page(site: SiteGraph, facts: IndexFacts, map_svg: str, map_note: tuple
        "Données : Creative Commons Attribution 4.0 (CC BY 4.0). Code : MIT.")}
 <a rel="license external" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a></p>
 <p class="muted">{esc(SOURCE_NOTE)}</p>
+<p class="muted">{bi(*credits)}</p>
 </section>"""
     return page("index.html", TITLE, body, description=DESCRIPTION[0], canonical=BASE)

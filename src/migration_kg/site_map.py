@@ -1,8 +1,9 @@
 """The world map of the council's member cities, drawn at publish time as a static SVG.
 
-Our data holds no coordinates and the base-map package ships no populated places, so each city's marker
-sits at the centre of its country's main landmass (the largest ring of the Natural Earth outline). The page
-says so under the map.
+Each member city stands at its position in GeoNames (see :mod:`migration_kg.site_geonames`); a city with no
+confident GeoNames match stands at the centre of its country's main landmass (the largest ring of the Natural
+Earth outline) instead, and the caption names it. The positions are not part of our graph: they are facts from
+GeoNames, credited under the map with the GeoNames id used for each city.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from .namespaces import SDO
-from .site_basemap import Country, equal_earth, ring_area_centroid
-from .site_html import esc, page_path, relative
+from .namespaces import MKG, SDO
+from .site_basemap import SOURCE_NOTE, Country, equal_earth, ring_area_centroid
+from .site_geonames import Gazetteer, Located, Wanted, source_note
+from .site_html import bi, entity_link, esc, node_label, page_path, relative
+from .site_labels import LabelPlacer, candidate_spots, text_width
 from .site_model import SiteGraph, local_name
 
 WIDTH = 960
@@ -23,11 +26,17 @@ LAT_NORTH, LAT_SOUTH = 84.0, -57.0
 
 @dataclass
 class MapPicture:
-    """The SVG and what it shows: the cities placed and the ones whose country was not found."""
+    """The SVG and what it shows: the cities placed, how each was located, and those with no country outline."""
 
     svg: str
     placed: list[URIRef] = field(default_factory=list)
     missing: list[URIRef] = field(default_factory=list)
+    located: dict[URIRef, Located] = field(default_factory=dict)
+    countries: dict[URIRef, URIRef] = field(default_factory=dict)
+
+    def fallbacks(self) -> list[URIRef]:
+        """Placed cities that stand at their country's centre for want of a confident GeoNames match."""
+        return [city for city in self.placed if self.located.get(city, Located(None)).place is None]
 
 
 class _Frame:
@@ -76,45 +85,55 @@ def _match(site: SiteGraph, country: URIRef, countries: list[Country]) -> Countr
 
 
 def _country_of(site: SiteGraph, city: URIRef) -> URIRef | None:
-    return next((p for p in sorted(site.data.objects(city, SDO.containedInPlace))
-                 if (p, RDF.type, SDO.Country) in site.data), None)
+    places = sorted(p for p in site.data.objects(city, SDO.containedInPlace) if isinstance(p, URIRef))
+    return next((p for p in places if (p, RDF.type, SDO.Country) in site.data), None)
 
 
-def _label(site: SiteGraph, city: URIRef, x: float, y: float, taken: list[tuple[float, float, float, float]]
-           ) -> str:
-    """A city name beside its marker, on the first side (right, left, below, above...) where it overlaps nothing."""
-    english, french = site.label(city, "en"), site.label(city, "fr")
-    width, height = 8.6 * max(len(english), len(french)) + 4, 18
-    candidates = [(x + 10, y - 9), (x - 10 - width, y - 9), (x - width / 2, y + 9), (x - width / 2, y - 27),
-                  (x + 10, y + 6), (x - 10 - width, y + 6), (x + 10, y - 24), (x - 10 - width, y - 24)]
-    candidates += [(x + 10, y - 9 + 18 * step) for step in range(2, 12)]
-    left, top = candidates[0]
-    for left, top in candidates:
-        inside = left >= 2 and left + width <= WIDTH - 2
-        if inside and not any(left < r and left + width > lft and top < b and top + height > t
-                              for lft, t, r, b in taken):
-            break
-    taken.append((left, top, left + width, top + height))
-    return (f'<text class="city-label bi" x="{left:.1f}" y="{top + 14:.1f}">'
-            f'<tspan lang="en">{esc(english)}</tspan><tspan lang="fr">{esc(french)}</tspan></text>')
+def wanted_cities(site: SiteGraph) -> list[Wanted]:
+    """The member cities to look up in GeoNames: their English and French labels and their country's name."""
+    wanted = []
+    for city in sorted({city for city, _network in site.member_cities()}):
+        country = _country_of(site, city)
+        names = tuple(dict.fromkeys(site.label(city, language) for language in ("en", "fr")))
+        wanted.append(Wanted(str(city), names, site.label(country, "en") if country is not None else ""))
+    return wanted
 
 
-def world_map(site: SiteGraph, countries: list[Country], *, from_page: str = "index.html",
-              standalone: bool = False) -> MapPicture:
+def locate_members(site: SiteGraph, gazetteer: Gazetteer) -> dict[URIRef, Located]:
+    """Each member city's GeoNames record, or why it has none."""
+    return {URIRef(key): found for key, found in gazetteer.locate(wanted_cities(site)).items()}
+
+
+def _marker_title(site: SiteGraph, city: URIRef, located: Located, country: str) -> str:
+    place = located.place
+    if place is None:
+        return f"{site.label(city, 'en')} — no GeoNames match: placed at the centre of {country}"
+    return (f"{site.label(city, 'en')} — GeoNames {place.geonameid} "
+            f"({place.latitude:.4f}, {place.longitude:.4f})")
+
+
+def world_map(site: SiteGraph, countries: list[Country], located: dict[URIRef, Located], *,
+              from_page: str = "index.html", standalone: bool = False) -> MapPicture:
     """The SVG world map: member cities' countries shaded, one linked marker per member city."""
     frame = _Frame()
-    members = site.member_cities()
     member_countries: dict[str, list[URIRef]] = {}
-    picture = MapPicture(svg="")
+    picture = MapPicture(svg="", located=located)
     anchors: dict[URIRef, tuple[float, float]] = {}
-    for city in sorted({city for city, _network in members}):
+    for city in sorted({city for city, _network in site.member_cities()}):
         country = _country_of(site, city)
         feature = _match(site, country, countries) if country is not None else None
-        if feature is None:
+        place = located.get(city, Located(None)).place
+        if country is not None:
+            picture.countries[city] = country
+        if feature is not None:
+            member_countries.setdefault(feature.name, []).append(city)
+        if place is not None:
+            anchors[city] = frame.point(place.longitude, place.latitude)
+        elif feature is not None:
+            anchors[city] = _anchor(frame, feature)
+        else:
             picture.missing.append(city)
             continue
-        member_countries.setdefault(feature.name, []).append(city)
-        anchors[city] = _anchor(frame, feature)
         picture.placed.append(city)
     shapes = []
     for feature in countries:
@@ -123,14 +142,23 @@ def world_map(site: SiteGraph, countries: list[Country], *, from_page: str = "in
         css = "land member" if feature.name in member_countries else "land"
         shapes.append(f'<path class="{css}" d="{_path(frame, feature)}"><title>{esc(feature.name)}</title></path>')
     markers, labels = [], []
-    taken = [(x - 8, y - 8, x + 8, y + 8) for x, y in anchors.values()]
+    boxes = {city: (x - 8, y - 8, x + 8, y + 8) for city, (x, y) in anchors.items()}
+    placer = LabelPlacer((2, 2, WIDTH - 2, frame.height - 2), list(boxes.values()))
     for city in sorted(anchors, key=lambda c: (anchors[c][1], anchors[c][0])):
         x, y = anchors[city]
-        href = relative(from_page, page_path(city))
-        name = site.label(city, "en")
-        markers.append(f'<a href="{esc(href)}" class="marker" data-city="{esc(local_name(str(city)))}">'
-                       f'<title>{esc(name)}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="7"/></a>')
-        labels.append(_label(site, city, x, y, taken))
+        found = located.get(city, Located(None))
+        country_name = site.label(picture.countries[city], "en") if city in picture.countries else "its country"
+        geonames = f' data-geonames-id="{found.place.geonameid}"' if found.place is not None else ""
+        markers.append(f'<a href="{esc(relative(from_page, page_path(city)))}" class="marker" '
+                       f'data-city="{esc(local_name(str(city)))}"{geonames}>'
+                       f'<title>{esc(_marker_title(site, city, found, country_name))}</title>'
+                       f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7"/></a>')
+        english, french = site.label(city, "en"), site.label(city, "fr")
+        width = max(text_width(english, 14, bold=True), text_width(french, 14, bold=True))
+        spot = placer.place(candidate_spots(x, y, 7, width, 14), own=boxes[city])
+        labels.append(f'<text class="city-label bi" x="{spot.x:.1f}" y="{spot.baseline:.1f}" '
+                      f'text-anchor="{spot.anchor}"><tspan lang="en">{esc(english)}</tspan>'
+                      f'<tspan lang="fr">{esc(french)}</tspan></text>')
     style = ('<style>.land{fill:#e4e7eb;stroke:#fff;stroke-width:.5}.member{fill:#9ecae1}'
              '.marker circle{fill:#d55e00;stroke:#fff;stroke-width:2}.city-label{font:600 14px sans-serif;'
              'fill:#1b1b1b;paint-order:stroke;stroke:#fff;stroke-width:4px}.bi>[lang="fr"]{display:none}</style>'
@@ -143,3 +171,56 @@ def world_map(site: SiteGraph, countries: list[Country], *, from_page: str = "in
                    + "".join(shapes) + '<g class="markers">' + "".join(markers) + "</g>"
                    + '<g class="labels">' + "".join(labels) + "</g></svg>")
     return picture
+
+
+def map_point(lon: float, lat: float) -> tuple[float, float]:
+    """Where a longitude and latitude fall on the map, in SVG pixels."""
+    return _Frame().point(lon, lat)
+
+
+def _places_table(site: SiteGraph, picture: MapPicture, from_page: str) -> str:
+    rows = []
+    for city in sorted(picture.placed, key=lambda c: site.label(c, "en").lower()):
+        place = picture.located.get(city, Located(None)).place
+        country = picture.countries.get(city)
+        country_cell = node_label(site, country) if country is not None else ""
+        if place is None:
+            where, why = bi("centre of the country", "centre du pays"), bi("no confident match", "aucune fiche sûre")
+            cells = f'<td class="num" colspan="2">{where}</td><td>{why}</td>'
+        else:
+            cells = (f'<td class="num">{place.latitude:.4f}</td><td class="num">{place.longitude:.4f}</td>'
+                     f'<td><a rel="external" href="{esc(place.url)}">{place.geonameid}</a> '
+                     f"({esc(place.name)})</td>")
+        rows.append(f"<tr><td>{entity_link(site, from_page, city)}</td><td>{country_cell}</td>{cells}</tr>")
+    head = "".join(f'<th scope="col">{bi(en, fr)}</th>' for en, fr in (
+        ("City", "Ville"), ("Country", "Pays"), ("Latitude", "Latitude"), ("Longitude", "Longitude"),
+        ("GeoNames id (name)", "Identifiant GeoNames (nom)")))
+    return f'<table class="places"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def map_caption(site: SiteGraph, picture: MapPicture, geonames_version: str, from_page: str = "index.html") -> str:
+    """The caption under the map: what it shows, where the positions come from, the cities left at a centre."""
+    networks = sorted(URIRef(str(n)) for n in site.data.subjects(RDF.type, MKG.CityNetwork))
+    council = entity_link(site, from_page, networks[0]) if networks else bi("the council", "le conseil")
+    parts = [f"<p>{bi('Member cities of', 'Villes membres du')} {council}. "
+             + bi("Each marker stands at the city's position in GeoNames (the most populous GeoNames city of that "
+                  "name in that country); the table gives the GeoNames record used for each city. These positions "
+                  "come from GeoNames, not from the article, and are not part of the graph.",
+                  "Chaque repère est placé à la position de la ville dans GeoNames (la ville GeoNames la plus "
+                  "peuplée de ce nom dans ce pays) ; le tableau donne la fiche GeoNames retenue pour chaque ville. "
+                  "Ces positions viennent de GeoNames, pas de l'article, et ne font pas partie du graphe.")
+             + "</p>"]
+    fallbacks = picture.fallbacks()
+    if fallbacks:
+        names = ", ".join(site.label(city, "en") for city in fallbacks)
+        names_fr = ", ".join(site.label(city, "fr") for city in fallbacks)
+        parts.append("<p>" + bi(f"No single confident GeoNames match, so placed at the centre of its country "
+                                f"(its largest land area) instead: {names}.",
+                                f"Sans correspondance GeoNames unique et sûre, donc placé(es) au centre de leur pays "
+                                f"(sa plus grande terre) : {names_fr}.") + "</p>")
+    parts.append(_places_table(site, picture, from_page))
+    parts.append(f'<p class="muted">{bi(*source_note(geonames_version))} '
+                 f'<a rel="external" href="https://www.geonames.org/">geonames.org</a> · '
+                 f'<a rel="license external" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a></p>')
+    parts.append(f'<p class="muted">{esc(SOURCE_NOTE)} <a href="map.svg">map.svg</a></p>')
+    return "".join(parts)

@@ -4,6 +4,7 @@ Nodes are the cities, the city network (the council), its funders, the countries
 (declaration and agreement). Relations held by an in-between entity (a membership, a funding) become one
 edge between the entities it joins. The layout is a force-directed one (Fruchterman and Reingold 1991) run
 for a fixed number of steps from fixed starting positions, so the same graph always gives the same picture.
+Labels are then placed by :mod:`migration_kg.site_labels`, which keeps them from overlapping one another.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from rdflib.namespace import RDF
 
 from .namespaces import MKG, SDO
 from .site_html import esc, page_path, relative
+from .site_labels import LabelPlacer, Spot, candidate_spots, text_width
 from .site_model import CLAIM_STATEMENT, SiteGraph, kind_of
 
 WIDTH, HEIGHT = 1200, 760
+FONT_SIZE = 13
 
 #: group -> (English, French, colour); Okabe-Ito colours, readable for colour-blind readers.
 GROUPS: dict[str, tuple[str, str, str]] = {
@@ -147,6 +150,45 @@ def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
+def _radius(node: Node) -> int:
+    return 13 if node.group == "council" else 8
+
+
+def label_text(node: Node, text: str) -> str:
+    """The label as drawn: in full for the council, else cut to 30 characters (the full name is in the tooltip)."""
+    return text if node.group == "council" else _short(text)
+
+
+def label_width(node: Node, english: str, french: str) -> float:
+    """The width the node's label may take, in whichever language is longer."""
+    bold = node.group == "council"
+    return max(text_width(label_text(node, english), FONT_SIZE, bold),
+               text_width(label_text(node, french), FONT_SIZE, bold))
+
+
+def _place_labels(site: SiteGraph, nodes: list[Node], edges: list[tuple[int, int]]
+                  ) -> list[tuple[Spot, str, str]]:
+    """A spot for every node's label where it overlaps no other label and no circle: hubs first, then top down."""
+    boxes = [(n.x - _radius(n), n.y - _radius(n), n.x + _radius(n), n.y + _radius(n)) for n in nodes]
+    segments = [(nodes[i].x, nodes[i].y, nodes[j].x, nodes[j].y) for i, j in edges]
+    placer = LabelPlacer((2, 2, WIDTH - 2, HEIGHT - 40), boxes, segments)
+    degree = [0] * len(nodes)
+    for i, j in edges:
+        degree[i] += 1
+        degree[j] += 1
+    centre = next((n.x for n in nodes if n.group == "council"), WIDTH / 2)
+    order = sorted(range(len(nodes)), key=lambda i: (nodes[i].group != "council", -degree[i], nodes[i].y,
+                                                     nodes[i].x))
+    placed: dict[int, tuple[Spot, str, str]] = {}
+    for i in order:
+        node = nodes[i]
+        english, french = site.label(node.iri, "en"), site.label(node.iri, "fr")
+        spots = candidate_spots(node.x, node.y, _radius(node), label_width(node, english, french), FONT_SIZE,
+                                prefer_left=node.x < centre - 20)
+        placed[i] = (placer.place(spots, own=boxes[i]), english, french)
+    return [placed[i] for i in range(len(nodes))]
+
+
 def network_diagram(site: SiteGraph, *, from_page: str = "index.html", standalone: bool = False) -> str:
     """The diagram as SVG: a linked, labelled circle per entity, a line per connection, and a legend."""
     groups = _groups(site)
@@ -156,20 +198,17 @@ def network_diagram(site: SiteGraph, *, from_page: str = "index.html", standalon
     layout(nodes, edges)
     lines = "".join(f'<line x1="{nodes[i].x:.1f}" y1="{nodes[i].y:.1f}" x2="{nodes[j].x:.1f}" '
                     f'y2="{nodes[j].y:.1f}"/>' for i, j in edges)
-    centre = next((n.x for n in nodes if n.group == "council"), WIDTH / 2)
+    texts = _place_labels(site, nodes, edges)
     circles = []
-    for node in nodes:
-        english, french = site.label(node.iri, "en"), site.label(node.iri, "fr")
+    for node, (spot, english, french) in zip(nodes, texts, strict=True):
         colour = GROUPS[node.group][2]
-        radius = 13 if node.group == "council" else 8
-        side = -1 if node.x < centre - 20 else 1
         circles.append(
             f'<a href="{esc(relative(from_page, page_path(node.iri)))}" class="node node-{node.group}">'
             f"<title>{esc(english)} / {esc(french)}</title>"
-            f'<circle cx="{node.x:.1f}" cy="{node.y:.1f}" r="{radius}" fill="{colour}"/>'
-            f'<text class="node-label bi" x="{node.x + side * (radius + 4):.1f}" y="{node.y + 4:.1f}" '
-            f'text-anchor="{"end" if side < 0 else "start"}">'
-            f'<tspan lang="en">{esc(_short(english))}</tspan><tspan lang="fr">{esc(_short(french))}</tspan>'
+            f'<circle cx="{node.x:.1f}" cy="{node.y:.1f}" r="{_radius(node)}" fill="{colour}"/>'
+            f'<text class="node-label bi" x="{spot.x:.1f}" y="{spot.baseline:.1f}" text-anchor="{spot.anchor}">'
+            f'<tspan lang="en">{esc(label_text(node, english))}</tspan>'
+            f'<tspan lang="fr">{esc(label_text(node, french))}</tspan>'
             f"</text></a>")
     legend = "".join(
         f'<g transform="translate({24 + 190 * i},{HEIGHT - 22})"><circle r="7" cx="7" cy="0" fill="{colour}"/>'

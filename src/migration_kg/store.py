@@ -280,6 +280,7 @@ def load(source: Path | str, endpoints: Endpoints, graph: str = DATASET_IRI, pro
         raise UsageError(f"--store {endpoints.preset.name} has no Graph Store Protocol URL: "
                          "give --graph-store-url or use --protocol update")
     sparql_iri(graph)
+    started = time.monotonic()
     path = source_file(source)
     total = scan(path)
     if total == 0:
@@ -289,7 +290,6 @@ def load(source: Path | str, endpoints: Endpoints, graph: str = DATASET_IRI, pro
     if size < 1:
         raise UsageError("--chunk-size must be at least 1")
     client = StoreClient(endpoints.query, endpoints.update, endpoints.graph_store, credentials, timeout)
-    started = time.monotonic()
     before = client.count(graph, f"counting <{graph}> before loading")
     into = graph if direct else staging_graph(graph)
     sender = _Sender(client, endpoints, protocol, into, total, progress, bulk=total >= BULK_THRESHOLD)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import StoreAuthError, StoreError, StoreUnreachableError
+from .errors import StoreAuthError, StoreError, StoreUnreachableError, UsageError
 
 ENV_USER = "MIGRATION_KG_STORE_USER"
 ENV_PASSWORD = "MIGRATION_KG_STORE_PASSWORD"
@@ -61,9 +61,9 @@ def public_url(url: str) -> str:
 
 
 def sparql_iri(iri: str) -> str:
-    """``iri`` as a SPARQL IRI reference, refusing characters that could break out of ``<...>``."""
-    if any(char in iri for char in '<>"{}|^`\\ \n\r\t'):
-        raise StoreError(f"not a usable graph IRI: {iri!r}")
+    """``iri`` as a SPARQL IRI reference: absolute, and without characters that could break out of ``<...>``."""
+    if ":" not in iri or any(char in iri for char in '<>"{}|^`\\ \n\r\t'):
+        raise UsageError(f"not a usable graph IRI: {iri!r}")
     return f"<{iri}>"
 
 

@@ -7,6 +7,7 @@ pyoxigraph) and ``pyshacl`` (the reference).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -174,14 +175,15 @@ def shacl_violations(data: Graph, shapes: Graph, ontology: Graph, engine: str = 
     return sorted(found, key=Violation.sort_key)
 
 
-def fast_violations(store: ox.Store, shapes: Graph, data: Graph | ox.Store | None = None) -> list[Violation]:
+def fast_violations(store: ox.Store, shapes: Graph, data: Graph | ox.Store | None = None,
+                    executor: Executor | None = None) -> list[Violation]:
     """Run the fast engine on ``store`` (data and ontology in its default graph); labels come from ``data``."""
     from .fastshacl import validate_store  # imported here: only validation needs it
 
     labels = store if data is None else data
     names = _namespaces(labels)
-    return sorted((_from_fast(result, shapes, labels, names) for result in validate_store(store, shapes)),
-                  key=Violation.sort_key)
+    results = validate_store(store, shapes, executor)
+    return sorted((_from_fast(result, shapes, labels, names) for result in results), key=Violation.sort_key)
 
 
 def _from_fast(result: ShaclResult, shapes: Graph, labels: Graph | ox.Store, names: object) -> Violation:
@@ -256,11 +258,16 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph, qc_files: list[P
 
 def validate_store(store: ox.Store, shapes: Graph, qc_files: list[Path],
                    data: Graph | ox.Store | None = None) -> ValidationReport:
-    """Validate a store holding data and ontology in its default graph with the fast engine and the QC queries."""
-    qc_results = [_qc_result(store, path) for path in qc_files]
+    """Validate a store holding data and ontology in its default graph with the fast engine and the QC queries.
+
+    The queries run on two threads (Oxigraph releases the GIL while it evaluates a query).
+    """
     labels = store if data is None else data
-    violations = fast_violations(store, shapes, labels) + qc_violations(qc_results, labels)
-    return ValidationReport(violations=violations, qc_results=qc_results)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending = [pool.submit(_qc_result, store, path) for path in qc_files]
+        shacl = fast_violations(store, shapes, labels, pool)
+        qc_results = [future.result() for future in pending]
+    return ValidationReport(violations=shacl + qc_violations(qc_results, labels), qc_results=qc_results)
 
 
 def _qc_result(store: ox.Store, path: Path) -> QcResult:

@@ -1,0 +1,208 @@
+"""SPARQL expressions for SHACL value conditions and for conformance to a whole (nested) shape.
+
+``condition`` says whether one value node satisfies one value-level constraint (sh:class, sh:datatype, ...,
+sh:or); ``conforms`` whether a node conforms to every constraint of a shape, which is how sh:node, sh:or,
+sh:and, sh:not, sh:xone and sh:qualifiedValueShape see the shapes they name. The expressions follow pyshacl:
+datatype well-formedness as rdflib decides it, languageIn on the primary subtag, comparisons only between
+strings or between non-strings.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import warnings
+from collections.abc import Callable
+from decimal import Decimal
+from itertools import count
+
+import pyoxigraph as ox
+from rdflib import Literal, Node, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.term import XSDToPython
+
+from .fastshacl_shapes import VALUE_PARAMETERS, Shape, ShapesGraph, UnsupportedShaclFeature, sparql_term
+from .load import to_rdflib
+from .namespaces import SH
+
+COMPARISONS = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
+NODE_KINDS = {
+    SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "!isLiteral({v})", SH.BlankNodeOrLiteral: "!isIRI({v})", SH.IRIOrLiteral: "!isBlank({v})",
+}
+#: Datatypes whose rdflib value is a Python string (pyshacl only compares strings with strings).
+STRING_VALUED = (XSD.string, RDF.langString, XSD.anyURI, XSD.normalizedString, XSD.token, XSD.language)
+#: Datatypes that Oxigraph parses into values: a literal it could not parse is a candidate for rdflib's check.
+OXIGRAPH_VALUES = (XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.boolean, XSD.date, XSD.dateTime, XSD.time,
+                   XSD.duration, XSD.dayTimeDuration, XSD.yearMonthDuration)
+#: The Python type pyshacl expects for some datatypes, beyond rdflib's own ill-typed flag.
+PYTHON_TYPES = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
+                XSD.date: datetime.date, XSD.time: datetime.time, XSD.dateTime: datetime.datetime}
+
+Select = Callable[[str], list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]
+
+
+def well_typed(literal: Literal) -> bool:
+    """Whether pyshacl's sh:datatype check accepts ``literal`` for its own datatype (rdflib's parsing)."""
+    if getattr(literal, "ill_typed", None) is True:
+        return False
+    expected = PYTHON_TYPES.get(literal.datatype)  # type: ignore[arg-type]
+    return expected is None or isinstance(literal.value, expected)
+
+
+class Conditions:
+    """Compiles conditions to SPARQL, asking the data (through ``select``) for class hierarchies and bad literals."""
+
+    def __init__(self, shapes: ShapesGraph, select: Select) -> None:
+        self.shapes = shapes
+        self.select = select
+        self._names = count(1)
+        self._closures: dict[URIRef, list[str]] = {}
+        self._ill_typed: dict[URIRef, list[str]] = {}
+
+    def fresh(self, stem: str) -> str:
+        return f"?_{stem}{next(self._names)}"
+
+    def subclasses(self, cls: URIRef) -> list[str]:
+        """``cls`` and its subclasses in the data graph (rdfs:subClassOf*), as SPARQL IRIs."""
+        if cls not in self._closures:
+            rows = self.select(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}")
+            self._closures[cls] = sorted({str(row["c"]) for row in rows} | {f"<{cls}>"})
+        return self._closures[cls]
+
+    def ill_typed(self, datatype: URIRef) -> list[str]:
+        """Literals of ``datatype`` in the data that rdflib (hence pyshacl) finds ill-typed, in SPARQL syntax.
+
+        Only asked for datatypes that rdflib parses and Oxigraph does not (xsd:byte, xsd:hexBinary, ...).
+        """
+        if datatype not in self._ill_typed:
+            rows = self.select(f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) = <{datatype}>) }}")
+            rdflib_log = logging.getLogger("rdflib.term")
+            level, rdflib_log.level = rdflib_log.level, logging.CRITICAL
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    self._ill_typed[datatype] = [str(row["o"]) for row in rows
+                                                 if not well_typed(to_rdflib(row["o"]))]  # type: ignore[arg-type]
+            finally:
+                rdflib_log.level = level
+        return self._ill_typed[datatype]
+
+    def condition(self, shape: Shape, name: str, argument: Node, v: str, stack: tuple[Node, ...] = ()) -> str:
+        """A SPARQL expression, true when the value node ``v`` satisfies one value-level constraint."""
+        if name == "class":
+            if not isinstance(argument, URIRef):
+                raise UnsupportedShaclFeature("a sh:class that is not an IRI", shape.node)
+            kind = self.fresh("type")
+            return (f"(!isLiteral({v}) && EXISTS {{ {v} a {kind} . VALUES {kind} "
+                    f"{{ {' '.join(self.subclasses(argument))} }} }})")
+        if name == "datatype":
+            return self.datatype(argument, v)
+        if name == "nodeKind":
+            if argument not in NODE_KINDS:
+                raise UnsupportedShaclFeature(f"the node kind {argument}", shape.node)
+            return NODE_KINDS[argument].format(v=v)  # type: ignore[index]
+        if name in COMPARISONS:
+            if not isinstance(argument, Literal):
+                raise UnsupportedShaclFeature(f"a sh:{name} that is not a literal", shape.node)
+            strings = f"DATATYPE({v}) IN ({', '.join(f'<{dt}>' for dt in STRING_VALUED)})"
+            kind = strings if isinstance(argument.value, str) else f"!({strings})"
+            return f"(isLiteral({v}) && {kind} && {v} {COMPARISONS[name]} {sparql_term(argument)})"
+        if name in ("minLength", "maxLength"):
+            limit = shape.integer(name)
+            if name == "minLength" and limit == 0:
+                return "true"
+            return f"(!isBlank({v}) && STRLEN(STR({v})) {'>=' if name == 'minLength' else '<='} {limit})"
+        if name == "languageIn":
+            tags = sorted({str(tag).lower() for tag in self.shapes.items(argument)})
+            tagged = f"isLiteral({v}) && LANG({v}) != \"\""
+            if "*" in tags:
+                return f"({tagged})"
+            listed = ", ".join(f'"{tag}"' for tag in tags) or '""'
+            return (f"({tagged} && (LCASE(LANG({v})) IN ({listed}) || "
+                    f"LCASE(STRBEFORE(CONCAT(LANG({v}), \"-\"), \"-\")) IN ({listed})))")
+        if name == "in":
+            members = [f"sameTerm({v}, {sparql_term(member)})" for member in self.shapes.items(argument)]
+            return "(" + (" || ".join(members) or "false") + ")"
+        stack = (*stack, shape.node)
+        nodes = self.shapes.items(argument) if name in ("or", "and", "xone") else [argument]
+        members = [self.conforms(self.shapes.shape(node, stack), v, stack) for node in nodes]
+        if name in ("node", "and"):
+            return "(" + (" && ".join(members) or "true") + ")"
+        if name == "or":
+            return "(" + (" || ".join(members) or "false") + ")"
+        if name == "not":
+            return f"(!{members[0]})"
+        return "((" + " + ".join(f"IF({member}, 1, 0)" for member in members) + ") = 1)"  # xone
+
+    def datatype(self, datatype: Node, v: str) -> str:
+        """sh:datatype as pyshacl checks it: the same datatype IRI and, for rdflib's datatypes, a well-formed value.
+
+        A value that Oxigraph parsed is taken as well formed, as rdflib finds it too for the lexical forms that
+        both accept (they may differ on exotic ones, such as surrounding spaces).
+        """
+        if datatype == RDFS.Literal:
+            return f"isLiteral({v})"
+        if datatype == RDFS.Datatype:
+            return f"(isLiteral({v}) && LANG({v}) = \"\" && DATATYPE({v}) != <{XSD.string}>)"
+        if not isinstance(datatype, URIRef):
+            raise UnsupportedShaclFeature("a sh:datatype that is not an IRI")
+        test = f"isLiteral({v}) && DATATYPE({v}) = <{datatype}>"
+        if datatype in OXIGRAPH_VALUES:  # Oxigraph keeps a literal it cannot parse as text, which a cast rejects
+            test += f" && COALESCE(sameTerm(<{datatype}>({v}), {v}), false)"
+        elif XSDToPython.get(datatype) is not None:
+            test += "".join(f" && !sameTerm({v}, {literal})" for literal in self.ill_typed(datatype))
+        return f"({test})"
+
+    def conforms(self, shape: Shape, v: str, stack: tuple[Node, ...] = ()) -> str:
+        """A SPARQL expression, true when node ``v`` conforms to ``shape`` (all its constraints, recursively)."""
+        if shape.deactivated:
+            return "true"
+        stack = (*stack, shape.node)
+        tests = []
+        for name, arguments in shape.parameters.items():
+            if name in ("pattern", "sparql", "qualifiedValueShape"):
+                raise UnsupportedShaclFeature(f"sh:{name} inside a shape used by sh:node, sh:or, sh:and, sh:not, "
+                                              "sh:xone or sh:qualifiedValueShape", shape.node)
+            if name == "property":
+                for node in arguments:
+                    inner = self.shapes.shape(node, stack)
+                    if inner.path is None:
+                        raise UnsupportedShaclFeature("sh:property pointing to a shape without sh:path", node)
+                    tests.append(self.conforms(inner, v, stack))
+            elif shape.path is None and name == "hasValue":
+                tests.extend(f"sameTerm({v}, {sparql_term(argument)})" for argument in arguments)
+            elif shape.path is None:
+                tests.extend(self.condition(shape, name, argument, v, stack) for argument in arguments)
+            else:
+                tests.append(self.property_conforms(shape, name, arguments, v, stack))
+        return "(" + (" && ".join(f"COALESCE({test}, false)" for test in tests) or "true") + ")"
+
+    def property_conforms(self, shape: Shape, name: str, arguments: list[Node], v: str, stack: tuple[Node, ...]) -> str:
+        """Whether node ``v`` satisfies one constraint of the property shape ``shape`` (its values by its path)."""
+        path = shape.sparql_path
+        if name in VALUE_PARAMETERS:
+            w = self.fresh("w")
+            tests = " && ".join(f"COALESCE({self.condition(shape, name, argument, w, stack)}, false)"
+                                for argument in arguments)
+            return f"NOT EXISTS {{ {v} {path} {w} FILTER(!({tests})) }}"
+        if name == "hasValue":
+            w = self.fresh("w")
+            return " && ".join(f"EXISTS {{ {v} {path} {w} FILTER(sameTerm({w}, {sparql_term(argument)})) }}"
+                               for argument in arguments)
+        if name == "uniqueLang":
+            if arguments[0] != Literal(True):
+                return "true"
+            a, b = self.fresh("a"), self.fresh("b")
+            return (f"NOT EXISTS {{ {v} {path} {a} . {v} {path} {b} FILTER(!sameTerm({a}, {b}) && isLiteral({a}) && "
+                    f"isLiteral({b}) && LANG({a}) != \"\" && LCASE(LANG({a})) = LCASE(LANG({b}))) }}")
+        limit = shape.integer(name)
+        if name == "minCount" and limit <= 2:
+            names = [self.fresh("w") for _ in range(limit)]
+            distinct = " ".join(f"FILTER(!sameTerm({a}, {b}))" for a, b in zip(names, names[1:], strict=False))
+            return f"EXISTS {{ {' '.join(f'{v} {path} {w} .' for w in names)} {distinct} }}" if names else "true"
+        if name == "maxCount" and limit <= 1:
+            names = [self.fresh("w") for _ in range(limit + 1)]
+            distinct = " ".join(f"FILTER(!sameTerm({a}, {b}))" for a, b in zip(names, names[1:], strict=False))
+            return f"NOT EXISTS {{ {' '.join(f'{v} {path} {w} .' for w in names)} {distinct} }}"
+        raise UnsupportedShaclFeature(f"sh:{name} {limit} inside a nested shape", shape.node)
