@@ -33,7 +33,7 @@ class CheckRow:
 
 
 def check_links(ours: OurGraph, client: WikidataClient, on_date: str | None = None) -> list[CheckRow]:
-    """Check every owl:sameAs link of ours against Wikidata; see docs/readme-wikidata.md for the checks."""
+    """Check every owl:sameAs link of ours against Wikidata; see docs/wikidata.md for the checks."""
     if on_date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", on_date):
         raise UsageError(f"--date must be YYYY-MM-DD, not {on_date!r}")
     when = on_date or ours.article_date() or date.today().isoformat()
