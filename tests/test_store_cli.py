@@ -89,6 +89,8 @@ def test_exit_codes_of_the_load_failures(runner, store, dist_dir, tmp_path):
     assert partial.exit_code == 24 and "is partial: it holds 1,000 triples" in partial.output
     generic = run(runner, "load", "--dist", str(dist_dir))
     assert generic.exit_code == 2 and "needs --endpoint" in generic.output
+    bad_graph = run(runner, "load", "--dist", str(dist_dir), "--endpoint", refused_url(), "--graph", "not an iri")
+    assert bad_graph.exit_code == 2 and "not a usable graph IRI" in bad_graph.output
 
 
 def test_dump_command(runner, dist_dir, tmp_path):

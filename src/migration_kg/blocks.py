@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph
+from rdflib import Graph
 
 from .load import from_rdflib
 
@@ -20,8 +20,8 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-#: (predicate N-Triples, object N-Triples, predicate, object, quad): tuples sort by the two strings.
-Pair = tuple[str, str, ox.NamedNode, Term, ox.Quad]
+#: (predicate N-Triples, object N-Triples, quad): tuples sort by the two strings (never equal within a block).
+Pair = tuple[str, str, ox.Quad]
 
 
 class Block:
@@ -37,8 +37,8 @@ class Block:
 
     def quads(self) -> list[ox.Quad]:
         """The block's statements as default-graph quads, rdf:type first."""
-        return [pair[4] for pair in self.pairs if pair[0] == RDF_TYPE] + \
-            [pair[4] for pair in self.pairs if pair[0] != RDF_TYPE]
+        return [pair[2] for pair in self.pairs if pair[0] == RDF_TYPE] + \
+            [pair[2] for pair in self.pairs if pair[0] != RDF_TYPE]
 
     def triples(self) -> list[ox.Triple]:
         """The same as triples (made once, shared by the writers that need them)."""
@@ -48,17 +48,20 @@ class Block:
 
 
 def make_block(subject: Term, quads: Iterable[ox.Quad]) -> Block:
-    """The block of ``subject``, from its quads (all in the default graph)."""
+    """The block of ``subject``, from its quads (all in the default graph).
+
+    Each quad's text ``<s> <p> o`` is cut into the predicate and object N-Triples forms: one call
+    into pyoxigraph per statement instead of one per term (a predicate IRI has no space).
+    """
+    subject_nt = str(subject)
+    skip = len(subject_nt) + 1
     pairs = []
     for quad in quads:
-        predicate, value = quad.predicate, quad.object
-        pairs.append((str(predicate), str(value), predicate, value, quad))
-    pairs.sort(key=_strings)
-    return Block(subject, str(subject), pairs)
-
-
-def _strings(pair: Pair) -> tuple[str, str]:
-    return pair[0], pair[1]
+        line = str(quad)
+        end = line.index(" ", skip)
+        pairs.append((line[skip:end], line[end + 1:], quad))
+    pairs.sort()
+    return Block(subject, subject_nt, pairs)
 
 
 class TripleSource:
@@ -73,18 +76,16 @@ class TripleSource:
             source = self._from_graph(source)
         if isinstance(source, ox.Store) and bool(source.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")):
             source = ox.Dataset(self._quads(source))
-        if isinstance(source, ox.Dataset):
+        if isinstance(source, ox.Dataset) and any(
+                isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode) for quad in source):
             source.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         self.source = source
 
     @staticmethod
-    def _from_graph(graph: Graph) -> ox.Dataset | ox.Store:
-        quads = (ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), ox.DefaultGraph()) for s, p, o in graph)
-        if any(isinstance(node, BNode) for triple in graph for node in triple):
-            return ox.Dataset(quads)
-        store = ox.Store()
-        store.extend(quads)
-        return store
+    def _from_graph(graph: Graph) -> ox.Dataset:
+        """A Dataset, which keeps every literal as written (a Store would rewrite some, see load.STORE_REWRITES)."""
+        return ox.Dataset(ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), ox.DefaultGraph())
+                          for s, p, o in graph)
 
     def _quads(self, store: ox.Store) -> Iterator[ox.Quad]:
         for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):

@@ -22,10 +22,17 @@ from rdflib import Graph
 from .blocks import TripleSource
 from .errors import InputError, NotConformingError, UsageError
 from .jsonld import Context
-from .load import load_graph, load_store, store_to_graph
+from .load import load_dataset, load_graph, load_store, store_rewrites, store_to_graph
 from .project import Project
 from .serialize import FORMATS, serialize, write_formats
-from .validation import ENGINES, ValidationReport, add_ontology, validate_graph, validate_store
+from .validation import (
+    ENGINES,
+    ValidationReport,
+    add_ontology,
+    raise_store_rewrites,
+    validate_graph,
+    validate_store,
+)
 
 GRAPH_STEM = "migration-kg"
 
@@ -43,10 +50,14 @@ class LoadedProject:
     store: ox.Store
     #: The ontology's triples that were added to the store's default graph (not part of the data).
     ontology_added: set[ox.Quad] = field(default_factory=set)
+    #: The data exactly as written, kept only when the store cannot hold it (see load.STORE_REWRITES).
+    faithful: ox.Dataset | None = None
 
     @cached_property
     def data(self) -> Graph:
         """The data alone as an rdflib graph, built on first use (at a million triples it takes a while)."""
+        if self.faithful is not None:
+            return store_to_graph(self.faithful)
         return store_to_graph(self.store, self.ontology_added)
 
     @cached_property
@@ -55,6 +66,8 @@ class LoadedProject:
 
     def data_source(self) -> TripleSource:
         """The data alone, block by block, for the writers."""
+        if self.faithful is not None:
+            return TripleSource(self.faithful)
         return TripleSource(self.store, self.ontology_added)
 
 
@@ -85,11 +98,13 @@ def load_project(project: Project, progress: Progress | None = None,
     step("parsing ontology")
     ontology = load_graph(project.ontology_files())
     step("parsing data")
-    store = load_store(project.data_files() if data_files is None else data_files)
+    files = project.data_files() if data_files is None else data_files
+    store = load_store(files)
+    faithful = load_dataset(files) if store_rewrites(files) else None
     added = add_ontology(store, ontology)
     step("parsing shapes")
     shapes = load_graph(project.shapes_files())
-    return LoadedProject(project, ontology, shapes, load_context(project.context_file), store, added)
+    return LoadedProject(project, ontology, shapes, load_context(project.context_file), store, added, faithful)
 
 
 def validate_loaded(loaded: LoadedProject, engine: str = "fast") -> ValidationReport:
@@ -98,6 +113,8 @@ def validate_loaded(loaded: LoadedProject, engine: str = "fast") -> ValidationRe
         raise UsageError(f"unknown SHACL engine {engine!r} (use one of {', '.join(ENGINES)})")
     qc_files = loaded.project.qc_files()
     if engine == "fast":
+        if loaded.faithful is not None:
+            raise_store_rewrites()
         return validate_store(loaded.store, loaded.shapes, qc_files)
     return validate_graph(loaded.data, loaded.shapes, loaded.ontology, qc_files, engine)
 

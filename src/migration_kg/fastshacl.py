@@ -207,8 +207,9 @@ class FastValidator:
                     if SH[name] in member.settings:
                         tests.append(f"COUNT(DISTINCT {qualified}) {operator} {member.integer(name)}")
         if counting:
+            tests.append(f"SUM(IF(BOUND(?value) && !({HOLE}), 1, 0)) > 0")
             template = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?value {' '.join(binds)} }} }} "
-                        f"GROUP BY ?this HAVING ({' || '.join([*tests, 'SUM(IF(BOUND(?value) && !(' + HOLE + '), 1, 0)) > 0'])})")
+                        f"GROUP BY ?this HAVING ({' || '.join(tests)})")
         else:
             template = f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?value FILTER(!({HOLE})) }}"
         return tasks + self.detected(members[0], members, focus, template)
@@ -282,7 +283,7 @@ class FastValidator:
                                   partial(self._pattern_results, shape, component, self.matchers(shape))))
             elif name == "sparql":
                 tasks.extend(self.sparql_task(shape, constraint, focus) for constraint in arguments
-                             if not self.shapes.graph.value(constraint, SH.deactivated) == Literal(True))
+                             if self.shapes.graph.value(constraint, SH.deactivated) != Literal(True))
         return tasks
 
     def qualified_tasks(self, shape: Shape, arguments: list[Node], focus: str) -> list[Task]:

@@ -14,7 +14,7 @@ import logging
 import warnings
 from collections.abc import Callable
 from decimal import Decimal
-from itertools import count
+from itertools import count, pairwise
 
 import pyoxigraph as ox
 from rdflib import Literal, Node, URIRef
@@ -76,7 +76,8 @@ class Conditions:
         Only asked for datatypes that rdflib parses and Oxigraph does not (xsd:byte, xsd:hexBinary, ...).
         """
         if datatype not in self._ill_typed:
-            rows = self.select(f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) = <{datatype}>) }}")
+            rows = self.select(
+                f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) = <{datatype}>) }}")
             rdflib_log = logging.getLogger("rdflib.term")
             level, rdflib_log.level = rdflib_log.level, logging.CRITICAL
             try:
@@ -199,10 +200,10 @@ class Conditions:
         limit = shape.integer(name)
         if name == "minCount" and limit <= 2:
             names = [self.fresh("w") for _ in range(limit)]
-            distinct = " ".join(f"FILTER(!sameTerm({a}, {b}))" for a, b in zip(names, names[1:], strict=False))
+            distinct = " ".join(f"FILTER(!sameTerm({a}, {b}))" for a, b in pairwise(names))
             return f"EXISTS {{ {' '.join(f'{v} {path} {w} .' for w in names)} {distinct} }}" if names else "true"
         if name == "maxCount" and limit <= 1:
             names = [self.fresh("w") for _ in range(limit + 1)]
-            distinct = " ".join(f"FILTER(!sameTerm({a}, {b}))" for a, b in zip(names, names[1:], strict=False))
+            distinct = " ".join(f"FILTER(!sameTerm({a}, {b}))" for a, b in pairwise(names))
             return f"NOT EXISTS {{ {' '.join(f'{v} {path} {w} .' for w in names)} {distinct} }}"
         raise UnsupportedShaclFeature(f"sh:{name} {limit} inside a nested shape", shape.node)

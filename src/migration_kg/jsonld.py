@@ -156,11 +156,11 @@ def node_from_block(block: Block, context: Context) -> dict[str, Any]:
     node: dict[str, Any] = {"id": _node_id(block.subject, context)}
     grouped: list[tuple[str, list[Term]]] = []
     last = None
-    for predicate_nt, _o, predicate, value, _q in block.pairs:  # sorted by predicate: each one's values are together
+    for predicate_nt, _o, quad in block.pairs:  # sorted by predicate: each one's values are together
         if predicate_nt != last:
-            grouped.append((predicate.value, []))
+            grouped.append((predicate_nt[1:-1], []))
             last = predicate_nt
-        grouped[-1][1].append(value)
+        grouped[-1][1].append(quad.object)
     entries: dict[str, Any] = {}
     for predicate, group in grouped:
         if predicate == _TYPE:

@@ -21,6 +21,12 @@ _FORMATS = {
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
 _POSITION = re.compile(r"line (\d+) column (\d+)")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_REWRITTEN = ("byte", "short", "int", "long", "unsignedByte", "unsignedShort", "unsignedInt", "unsignedLong",
+              "negativeInteger", "positiveInteger", "nonNegativeInteger", "nonPositiveInteger", "dateTimeStamp")
+#: Datatypes that an Oxigraph store does not keep: it stores such literals as xsd:integer or xsd:dateTime.
+STORE_REWRITES = frozenset(_XSD + name for name in _REWRITTEN)
+_REWRITTEN_TEXT = re.compile(("[#:](" + "|".join(_REWRITTEN) + ")(?![A-Za-z0-9_.-])").encode())
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -84,11 +90,31 @@ def load_store(paths: Iterable[Path], store: ox.Store | None = None) -> ox.Store
     return store
 
 
-def store_to_graph(store: ox.Store, leave_out: Iterable[ox.Quad] = ()) -> Graph:
+def store_rewrites(paths: Iterable[Path]) -> bool:
+    """Whether some literal of the files has a datatype that an Oxigraph store would rewrite (STORE_REWRITES).
+
+    A quick scan of the text finds the files that might; only those are parsed to make sure.
+    """
+    for path in map(Path, paths):
+        if _REWRITTEN_TEXT.search(path.read_bytes()) and any(
+                isinstance(triple.object, ox.Literal) and triple.object.datatype.value in STORE_REWRITES
+                for triple in parse_file(path)):
+            return True
+    return False
+
+
+def load_dataset(paths: Iterable[Path]) -> ox.Dataset:
+    """Every file of ``paths`` in the default graph of a pyoxigraph Dataset, which keeps every term as written."""
+    return ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                      for path in paths for t in parse_file(Path(path)))
+
+
+def store_to_graph(store: ox.Store | ox.Dataset, leave_out: Iterable[ox.Quad] = ()) -> Graph:
     """The default graph of ``store`` (without the quads of ``leave_out``) as an rdflib graph."""
     skipped = set(leave_out)
     graph = bind_prefixes(Graph())
-    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+    quads = store if isinstance(store, ox.Dataset) else store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    for quad in quads:
         if quad not in skipped:
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph

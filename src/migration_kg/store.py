@@ -370,7 +370,7 @@ def _rolled_back(error: StoreError, client: StoreClient, staging: str, graph: st
         client.update(f"DROP SILENT GRAPH {sparql_iri(staging)}", "dropping the staging graph")
         cleanup = "staging graph dropped"
     except StoreError:
-        cleanup = f"staging graph <{staging}> left behind (the next load drops it)"
+        cleanup = f"the staging graph <{staging}> could not be dropped now (the next load drops it)"
     try:
         now = client.count(graph)
         state = (f"nothing changed: <{graph}> still holds {now:,} triples" if now == before else

@@ -7,6 +7,7 @@ Credentials come from environment variables only and never appear in messages: e
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import os
 import urllib.error
@@ -132,7 +133,7 @@ class StoreClient:
                 raise StoreUnreachableError(f"{where} did not answer {what} within {self.timeout:g} s") from None
             detail = self.scrub(str(getattr(reason, "strerror", None) or reason))
             raise StoreUnreachableError(f"cannot reach the store at {where} ({what}): {detail}") from None
-        except (ConnectionError, OSError) as error:
+        except (ConnectionError, OSError, http.client.HTTPException) as error:
             raise StoreUnreachableError(f"the connection to {where} failed during {what}: {self.scrub(str(error))}") \
                 from None
 

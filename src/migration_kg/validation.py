@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from .errors import UsageError
-from .load import from_rdflib, to_rdflib, to_store
+from .load import STORE_REWRITES, from_rdflib, to_rdflib, to_store
 from .namespaces import SH, bind_prefixes
 from .qc import QcResult, query_title, run_qc, run_query
 
@@ -142,9 +142,7 @@ def _message(messages: Iterable[str], component: str, path: str) -> str:
 def shacl_violations(data: Graph, shapes: Graph, ontology: Graph, engine: str = "fast") -> list[Violation]:
     """Run the SHACL engine ``engine`` (``fast`` or ``pyshacl``, the reference) and return its results, sorted."""
     if engine == "fast":
-        store = to_store(data)
-        add_ontology(store, ontology)
-        return fast_violations(store, shapes, data)
+        return fast_violations(_fast_store(data, ontology), shapes, data)
     if engine != "pyshacl":
         raise UsageError(f"unknown SHACL engine {engine!r} (use one of {', '.join(ENGINES)})")
     from pyshacl import validate as pyshacl_validate  # heavy import, only when validating
@@ -202,6 +200,24 @@ def _from_fast(result: ShaclResult, shapes: Graph, labels: Graph | ox.Store, nam
     )
 
 
+def raise_store_rewrites() -> None:
+    """Refuse the fast engine on data that an Oxigraph store cannot hold as written."""
+    from .fastshacl_shapes import UnsupportedShaclFeature
+
+    raise UnsupportedShaclFeature(
+        "data with literals typed xsd:int, xsd:long, xsd:byte, xsd:dateTimeStamp and the like, which an Oxigraph "
+        "store keeps as xsd:integer or xsd:dateTime")
+
+
+def _fast_store(data: Graph, ontology: Graph) -> ox.Store:
+    """A store with ``data`` and ``ontology`` for the fast engine, after checking that it holds them as they are."""
+    if any(isinstance(value, Literal) and str(value.datatype) in STORE_REWRITES for value in data.objects()):
+        raise_store_rewrites()
+    store = to_store(data)
+    add_ontology(store, ontology)
+    return store
+
+
 def add_ontology(store: ox.Store, ontology: Graph | Iterable[ox.Triple]) -> set[ox.Quad]:
     """Add the ontology's triples to the store's default graph; return those that were not there already."""
     triples = ((from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in ontology) \
@@ -248,9 +264,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph, qc_files: list[P
                    engine: str = "fast") -> ValidationReport:
     """Validate ``data`` (with ``ontology`` for class hierarchy) against the shapes and every QC query."""
     if engine == "fast":
-        store = to_store(data)
-        add_ontology(store, ontology)
-        return validate_store(store, shapes, qc_files, data)
+        return validate_store(_fast_store(data, ontology), shapes, qc_files, data)
     qc_results = run_qc(data + ontology, qc_files)
     violations = shacl_violations(data, shapes, ontology, engine) + qc_violations(qc_results, data)
     return ValidationReport(violations=violations, qc_results=qc_results)

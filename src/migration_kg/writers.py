@@ -60,15 +60,16 @@ class OxigraphWriter:
         if not self.statements:
             return
         syntax = ox.RdfFormat.TRIG if self.format == ox.RdfFormat.TURTLE else self.format
-        lines = ox.serialize(self.statements, format=syntax, prefixes=self.prefixes).decode("utf-8").split("\n")
-        if self.format == ox.RdfFormat.TURTLE:
-            start = next(i for i, line in enumerate(lines) if not line.startswith("@prefix "))
-            body = lines[start:]
+        data = ox.serialize(self.statements, format=syntax, prefixes=self.prefixes)
+        if self.format == ox.RdfFormat.TURTLE:  # drop the prefix lines: one per prefix
+            start = 0
+            for _ in self.prefixes:
+                start = data.index(b"\n", start) + 1
+            body = data[start:]
         else:  # drop the XML declaration, the <rdf:RDF ...> line and the closing </rdf:RDF>
-            if not (lines[1].startswith("<rdf:RDF") and lines[-1] == "</rdf:RDF>"):
-                raise RuntimeError("unexpected RDF/XML layout from pyoxigraph")
-            body = [*lines[2:-1], ""]
-        self.out.write("\n".join(body))
+            start = data.index(b"\n", data.index(b"\n<rdf:RDF") + 1) + 1
+            body = data[start:data.rindex(b"</rdf:RDF>")]
+        self.out.write(body.decode("utf-8"))
         self.statements, self.subjects = [], 0
 
     def close(self) -> None:
