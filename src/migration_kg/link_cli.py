@@ -23,7 +23,7 @@ VERDICT_STYLES = {"ok": "green", "wrong": "bold red", "warning": "yellow", "not-
 
 def wikidata_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that talks to Wikidata shares: endpoint, timeout, retries, cache."""
-    from .wikidata import DEFAULT_ENDPOINT
+    from .iris import WIKIDATA_QUERY_SERVICE as DEFAULT_ENDPOINT
 
     options = [
         click.option("--endpoint", default=DEFAULT_ENDPOINT, show_default=True, metavar="URL",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-BASE = "https://w3id.org/migration-kg/"
-ONTOLOGY_IRI = BASE + "ontology"
-DATASET_IRI = BASE + "dataset"
-ID_BASE = BASE + "id/"
+from .iris import BASE, DATASET_IRI, ID_BASE, ONTOLOGY_IRI
+
+__all__ = ["BASE", "DATASET_IRI", "ID_BASE", "ONTOLOGY_IRI"]
 
 MKG = Namespace(BASE + "ontology#")
 SDO = Namespace("https://schema.org/")

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .namespaces import DATASET_IRI
+from .iris import DATASET_IRI
 
 dist_option = click.option(
     "--dist", "source", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,

@@ -34,8 +34,9 @@ from .errors import (
     WikidataUnavailableError,
     WikidataUnreachableError,
 )
+from .iris import WIKIDATA_QUERY_SERVICE
 
-DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
+DEFAULT_ENDPOINT = WIKIDATA_QUERY_SERVICE
 DEFAULT_CACHE_DIR = Path(".cache/wikidata")
 USER_AGENT = (f"migration-kg/{__version__} (https://w3id.org/migration-kg; "
               "migration-kg@users.noreply.github.com) SPARQLWrapper/2")
