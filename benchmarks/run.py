@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
 _SCRIPT = Path(sys.executable).parent / "migration-kg"
 CLI = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "migration_kg"]
-PROPOSED_QC = BENCH / "qc-proposed"
 
 
 def peak_mb() -> float:
@@ -218,15 +217,13 @@ def queries_row(project: Path, dist: Path, cap: float) -> dict:
 # ---------------------------------------------------------------------------------------------- report
 
 
-def prepare(size: int, work: Path, qc: str) -> Path:
+def prepare(size: int, work: Path) -> Path:
     project = work / f"synthetic-{size}"
     if not (project / "manifest.json").is_file():
         subprocess.run([sys.executable, str(BENCH / "generate.py"), "--triples", str(size), "--out", str(project)],
                        check=True, stdout=subprocess.DEVNULL)
     for query in sorted((project / "queries" / "qc").glob("*.rq")):
-        source = PROPOSED_QC / query.name if qc == "proposed" and (PROPOSED_QC / query.name).is_file() \
-            else ROOT / "queries" / "qc" / query.name
-        shutil.copyfile(source, query)
+        shutil.copyfile(ROOT / "queries" / "qc" / query.name, query)
     return project
 
 
@@ -239,9 +236,8 @@ def show(rows: list[dict], triples: int, title: str) -> None:
         rate = f"{triples / seconds:,.0f}" if seconds else ""
         peak = f"{row['peak_mb']:.0f}" if row.get("peak_mb") else ""
         text = f"{seconds:.2f}" if seconds is not None else row.get("note", "")
-        print(f"| {row['stage']:<52} | {text:>8} | {rate:>10} | {peak:>8} |")
-        if seconds is not None and row.get("note"):
-            print(f"|   ({row['note']})")
+        stage = f"{row['stage']} ({row['note']})" if seconds is not None and row.get("note") else row["stage"]
+        print(f"| {stage:<52} | {text:>8} | {rate:>10} | {peak:>8} |")
 
 
 def exponents(results: dict[int, dict]) -> None:
@@ -265,8 +261,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--baseline-sizes", default="10000,100000",
                         help="sizes at which to run the rdflib + pyshacl baseline (it takes ~750 s at 1M)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "mkg-bench")
-    parser.add_argument("--qc", choices=["proposed", "project"], default="proposed",
-                        help="QC queries: the project's, or with benchmarks/qc-proposed/ replacing any it names")
     parser.add_argument("--cap", type=float, default=900, help="seconds after which a build or baseline is stopped")
     parser.add_argument("--command-cap", type=float, default=300,
                         help="seconds after which publish, load or the queries are stopped")
@@ -282,13 +276,13 @@ def main(argv: list[str] | None = None) -> None:
             args.result.write_text(json.dumps(found), encoding="utf-8")
             return
     seed = {"seed build (cold `migration-kg build`)": run_seed_build(), "--help (cold)": run_help()}
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores; QC queries: {args.qc}")
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
     for name, seconds in seed.items():
         print(f"{name}: {seconds:.2f} s (median of 5)")
     results: dict[int, dict] = {}
     baseline_sizes = {int(s) for s in args.baseline_sizes.split(",") if s}
     for size in (int(s) for s in args.sizes.split(",")):
-        project = prepare(size, args.work, args.qc)
+        project = prepare(size, args.work)
         staged = run_worker("stage", project, args.cap)
         dist = project / "dist"
         build = run_command([*CLI, "-q", "build", "--project", str(project), "--out", str(dist)], args.cap)
@@ -313,7 +307,7 @@ def main(argv: list[str] | None = None) -> None:
     if len(results) > 1:
         exponents(results)
     if args.json:
-        args.json.write_text(json.dumps({"seed": seed, "qc": args.qc, "results": results}, indent=2) + "\n",
+        args.json.write_text(json.dumps({"seed": seed, "results": results}, indent=2) + "\n",
                              encoding="utf-8")
 
 
