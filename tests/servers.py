@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import http.server
-import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -19,23 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from migration_kg.sparql_server import oxigraph_executable
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def oxigraph_executable() -> str:
-    """The ``oxigraph`` command installed by the test extras (PyPI package ``oxigraph``)."""
-    candidate = Path(sys.executable).with_name("oxigraph")
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which("oxigraph")
-    if not found:
-        raise RuntimeError("the oxigraph server is not installed: pip install -e '.[test]'")
-    return found
 
 
 @dataclass

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SparqlServerError
-from .namespaces import DATASET_IRI
+from .iris import DATASET_IRI
 from .store import scan, source_file
 
 
