@@ -96,14 +96,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory, dist_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def site_server(site_dir: Path) -> Iterator[object]:
     """`migration-kg serve` on 127.0.0.1 (a free port) in a background thread, SPARQL time limit 3 s."""
-    import threading
-
     from migration_kg.site_server import make_server
+    from servers import running_in_thread
 
-    server = make_server(site_dir, "127.0.0.1", 0, timeout=3.0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with running_in_thread(make_server(site_dir, "127.0.0.1", 0, timeout=3.0)) as server:
+        yield server

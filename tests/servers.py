@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import socket
+import socketserver
 import subprocess
 import threading
 import time
@@ -162,21 +163,36 @@ def _handler_for(server_state: MisbehavingServer) -> type[http.server.BaseHTTPRe
 
 
 @contextlib.contextmanager
+def running_in_thread(server: socketserver.BaseServer) -> Iterator[socketserver.BaseServer]:
+    """Serve ``server`` from a daemon thread for the block, then shut it down and close its socket."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def http_server(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[int]:
+    """A threaded HTTP server for ``handler`` on a free 127.0.0.1 port, for the block; yields the port."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    with running_in_thread(httpd):
+        yield httpd.server_address[1]
+
+
+@contextlib.contextmanager
 def misbehaving_server(mode: str, **options: object) -> Iterator[MisbehavingServer]:
     """Run a MisbehavingServer in a thread for the duration of the block."""
     if mode not in MISBEHAVIOURS:
         raise ValueError(f"unknown mode {mode!r}; choose from {MISBEHAVIOURS}")
     state = MisbehavingServer(port=0, mode=mode, **options)  # type: ignore[arg-type]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))
-    httpd.daemon_threads = True
-    state.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with http_server(_handler_for(state)) as port:
+        state.port = port
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def refused_url() -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import contextlib
 import http.client
 import http.server
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from servers import http_server
 
 
 @dataclass
@@ -109,13 +110,6 @@ def _handler_for(proxy: Proxy) -> type[http.server.BaseHTTPRequestHandler]:
 def store_proxy(upstream: str, **options: object) -> Iterator[Proxy]:
     """Run a Proxy in front of ``upstream`` for the duration of the block."""
     proxy = Proxy(upstream=upstream, **options)  # type: ignore[arg-type]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(proxy))
-    server.daemon_threads = True
-    proxy.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with http_server(_handler_for(proxy)) as port:
+        proxy.port = port
         yield proxy
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -7,7 +7,6 @@ import csv
 import http.server
 import io
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from rdflib.compare import isomorphic
 from migration_kg.cli import main
 from migration_kg.query import find_query, list_queries
 from query_expectations import load_expected
-from servers import misbehaving_server, refused_url
+from servers import http_server, misbehaving_server, refused_url
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queries"
@@ -230,14 +229,8 @@ def recording_endpoint() -> Iterator[tuple[str, list[dict[str, str]]]]:
             self.end_headers()
             self.wfile.write(body)
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/sparql", seen
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with http_server(Handler) as port:
+        yield f"http://127.0.0.1:{port}/sparql", seen
 
 
 @pytest.mark.server

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -38,7 +37,7 @@ from migration_kg.wikidata import (
     qid,
     retry_after_seconds,
 )
-from servers import misbehaving_server, refused_url
+from servers import http_server, misbehaving_server, refused_url
 
 pytestmark = pytest.mark.server
 
@@ -73,15 +72,9 @@ def recording_server(body: dict[str, object] = GOOD) -> Iterator[Recorded]:
             self.end_headers()
             self.wfile.write(payload)
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with http_server(Handler) as port:
+        state.url = f"http://127.0.0.1:{port}/sparql"
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def client_for(url: str, tmp_path: Path | None = None, **options: object) -> WikidataClient:
