@@ -23,15 +23,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from migration_kg.build import build  # noqa: E402
-from migration_kg.query import (  # noqa: E402
+from servers import oxigraph_server  # noqa: E402
+
+from migration_kg.pipeline.build import build  # noqa: E402
+from migration_kg.query.questions import (  # noqa: E402
     bindings_for,
     list_queries,
     load_store,
     run_embedded,
     run_endpoint,
 )
-from servers import oxigraph_server  # noqa: E402
 
 EMBEDDED_TARGET_MS = 50.0
 CLI_TARGET_MS = 500.0
@@ -84,7 +85,7 @@ def command_ms(args: list[str], runs: int) -> tuple[float, float]:
 
 def heaviest_imports(limit: int = 6) -> list[tuple[str, float]]:
     """The modules that take longest to import (cumulative) when ``migration-kg --help`` starts."""
-    code = "import sys; sys.argv = ['migration-kg', '--help']; from migration_kg.cli import main"
+    code = "import sys; sys.argv = ['migration-kg', '--help']; from migration_kg.cli.main import main"
     completed = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
                                check=False)
     rows = []

@@ -70,9 +70,9 @@ def stage_worker(project: Path) -> dict:
     """The stages of build, timed one by one in this (fresh) process."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from migration_kg.build import load_project
-    from migration_kg.serialize import FORMATS, write_formats
-    from migration_kg.validation import _qc_result, fast_violations, validate_store
+    from migration_kg.graph.serialize import FORMATS, write_formats
+    from migration_kg.pipeline.build import load_project
+    from migration_kg.shacl.validation import _qc_result, fast_violations, validate_store
 
     stages = []
 
@@ -157,7 +157,7 @@ def free_port() -> int:
 
 
 def commands() -> set[str]:
-    from migration_kg.cli import main
+    from migration_kg.cli.main import main
 
     return set(main.commands)
 
@@ -199,7 +199,7 @@ def queries_row(project: Path, dist: Path, cap: float) -> dict:
     """Every offline question of queries/, in one process: the load of dist/ and the queries."""
     script = ("import sys, time, json\n"
               "from pathlib import Path\n"
-              "from migration_kg.query import list_queries, load_store, run_embedded, bindings_for\n"
+              "from migration_kg.query.questions import list_queries, load_store, run_embedded, bindings_for\n"
               "t = time.perf_counter(); store = load_store(Path(sys.argv[2])); load = time.perf_counter() - t\n"
               "qs = [q for q in list_queries(Path(sys.argv[1]) / 'queries') if not q.needs_network]\n"
               "t = time.perf_counter()\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from migration_kg.build import BuildResult, build
+from migration_kg.pipeline.build import BuildResult, build
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -88,7 +88,7 @@ def wikidata_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory, dist_dir: Path) -> Path:
     """One published site/ from the session's dist/, shared by the publish, serve and browser tests."""
-    from migration_kg.publish import publish
+    from migration_kg.site.publish import publish
 
     return publish(ROOT, dist_dir, tmp_path_factory.mktemp("publish") / "site", issued="2026-11-26").out_dir
 
@@ -96,8 +96,9 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory, dist_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def site_server(site_dir: Path) -> Iterator[object]:
     """`migration-kg serve` on 127.0.0.1 (a free port) in a background thread, SPARQL time limit 3 s."""
-    from migration_kg.site_server import make_server
     from servers import running_in_thread
+
+    from migration_kg.site.server import make_server
 
     with running_in_thread(make_server(site_dir, "127.0.0.1", 0, timeout=3.0)) as server:
         yield server

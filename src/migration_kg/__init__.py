@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .api import build, validate
+    from migration_kg.pipeline.api import build, validate
 
 __all__ = ["__version__", "build", "validate"]
 
@@ -16,7 +16,7 @@ __all__ = ["__version__", "build", "validate"]
 def __getattr__(name: str) -> Any:
     """Import the API lazily, so that ``migration-kg --help`` starts fast."""
     if name in ("build", "validate"):
-        from . import api
+        from migration_kg.pipeline import api
 
         return getattr(api, name)
     raise AttributeError(name)

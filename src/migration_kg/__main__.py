@@ -1,5 +1,5 @@
 """Allow ``python -m migration_kg``."""
 
-from .cli import main
+from migration_kg.cli.main import main
 
 main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .iris import BASE, DATASET_IRI, ID_BASE, ONTOLOGY_IRI
+from migration_kg.iris import BASE, DATASET_IRI, ID_BASE, ONTOLOGY_IRI
 
 __all__ = ["BASE", "DATASET_IRI", "ID_BASE", "ONTOLOGY_IRI"]
 

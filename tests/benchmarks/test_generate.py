@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from migration_kg.api import validate
 from synthetic import generator
+
+from migration_kg.pipeline.api import validate
 
 MKG = "https://w3id.org/migration-kg/ontology#"
 

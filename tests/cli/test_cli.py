@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from migration_kg import __version__
-from migration_kg.cli import main
+from migration_kg.cli.main import main
 
 
 def test_version(runner: CliRunner) -> None:

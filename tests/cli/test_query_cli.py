@@ -13,15 +13,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib.compare import isomorphic
-
-from migration_kg.cli import main
-from migration_kg.query import find_query, list_queries
 from query_expectations import load_expected
+from rdflib.compare import isomorphic
 from servers import http_server, misbehaving_server, refused_url
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queries"
+from migration_kg.cli.main import main
+from migration_kg.query.questions import find_query, list_queries
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "queries"
 SECRET = "s3cr3t-Token-value"
 
 
@@ -115,7 +115,7 @@ def test_graph_answers_parse_back_with_rdflib(runner, dist_dir, query, output_fo
     assert result.exit_code == 0, result.output
     graph = rdflib.Graph().parse(data=result.stdout, format=syntax)
     if query == "city-subgraph":
-        expected = rdflib.Graph().parse(Path(__file__).parent / "fixtures/queries/expected/city-subgraph.ttl")
+        expected = rdflib.Graph().parse(Path(__file__).parents[1] / "fixtures/queries/expected/city-subgraph.ttl")
         assert isomorphic(graph, expected)
     else:
         council = rdflib.URIRef("https://w3id.org/migration-kg/id/organization/council-of-cities-on-migration")

@@ -13,12 +13,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from migration_kg.cli import main
-from migration_kg.namespaces import DATASET_IRI
 from servers import free_port, oxigraph_server, refused_url
 from store_checks import local_triples, remote_triples
 from store_proxy import store_proxy
+
+from migration_kg.cli.main import main
+from migration_kg.namespaces import DATASET_IRI
 
 pytestmark = pytest.mark.server
 

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
-from migration_kg.load import load_graph
+from migration_kg.graph.load import load_graph
 from migration_kg.namespaces import MKG, ORG, SDO, WD
 
 ID = "https://w3id.org/migration-kg/id/"

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from migration_kg.load import load_graph
+from migration_kg.graph.load import load_graph
 from migration_kg.namespaces import MKG, ONTOLOGY_IRI, SH
 
 

@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from migration_kg.load import load_graph
+from migration_kg.graph.load import load_graph
 from migration_kg.namespaces import MKG, SDO
 
 ARTICLE = URIRef("https://w3id.org/migration-kg/id/work/la-presse-2018-12-07-plante-marrakech")

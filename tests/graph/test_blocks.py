@@ -12,12 +12,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from migration_kg.blocks import TripleSource
-from migration_kg.build import build
 from migration_kg.errors import MigrationKGError
-from migration_kg.jsonld import Context
-from migration_kg.load import load_graph, load_store
-from migration_kg.serialize import FORMATS, write_formats
+from migration_kg.graph.blocks import TripleSource
+from migration_kg.graph.jsonld import Context
+from migration_kg.graph.load import load_graph, load_store
+from migration_kg.graph.serialize import FORMATS, write_formats
+from migration_kg.pipeline.build import build
 
 RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}
 EX = "http://example.org/"

@@ -12,9 +12,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
-from migration_kg.jsonld import Context
-from migration_kg.load import load_graph, to_rdflib
-from migration_kg.serialize import FORMATS, serialize
+from migration_kg.graph.jsonld import Context
+from migration_kg.graph.load import load_graph, to_rdflib
+from migration_kg.graph.serialize import FORMATS, serialize
 
 RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "ntriples": ox.RdfFormat.N_TRIPLES,

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from migration_kg.query import (
+from migration_kg.graph.serialize import to_turtle
+from migration_kg.query.questions import (
     QueryFile,
     QueryResult,
     bindings_for,
@@ -21,10 +22,9 @@ from migration_kg.query import (
     to_rdflib_graph,
     to_results_json,
 )
-from migration_kg.serialize import to_turtle
 
-ROOT = Path(__file__).resolve().parents[1]
-EXPECTED_DIR = Path(__file__).resolve().parent / "fixtures" / "queries" / "expected"
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "queries" / "expected"
 
 
 def offline_queries(queries_dir: Path = ROOT / "queries") -> list[QueryFile]:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migration_kg.sparql_server import oxigraph_executable
+from migration_kg.store.server import oxigraph_executable
 
 
 def free_port() -> int:

@@ -115,7 +115,7 @@ def run_on_virtuoso(url: str, query: object, bindings: dict) -> object:
     after ASK or CONSTRUCT, and ASK answered as a one-column table (``__ASK_RETVAL``, one row when true)."""
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-    from migration_kg.query import QueryResult, parse_answer, values_clause
+    from migration_kg.query.questions import QueryResult, parse_answer, values_clause
 
     values = values_clause(bindings)
     text = query.text + values if query.form == "SELECT" else inline_values(query.text, values)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-GENERATOR = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+GENERATOR = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
 
 
 def generator() -> ModuleType:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from migration_kg.build import build
 from migration_kg.errors import InputError, NotConformingError
+from migration_kg.pipeline.build import build
 
 EXPECTED_FILES = {
     "migration-kg.ttl", "migration-kg.jsonld", "migration-kg.nt", "migration-kg.rdf", "ontology.ttl",

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from query_expectations import EXPECTED_DIR, expected_path, load_expected, offline_queries
 
 from migration_kg.errors import InputError, UsageError
-from migration_kg.query import (
+from migration_kg.query.questions import (
     bindings_for,
     find_query,
     list_queries,
@@ -22,11 +23,10 @@ from migration_kg.query import (
     run_endpoint,
     values_clause,
 )
-from query_expectations import EXPECTED_DIR, expected_path, load_expected, offline_queries
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = ROOT / "queries"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queries"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "queries"
 QUESTIONS = list_queries(QUERIES_DIR)
 OFFLINE = offline_queries(QUERIES_DIR)
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
-
-from migration_kg.build import load_project, validate_loaded
-from migration_kg.cli import main
-from migration_kg.fastshacl import UnsupportedShaclFeature
-from migration_kg.load import load_graph
-from migration_kg.project import Project
-from migration_kg.validation import shacl_violations
 from synthetic import generator
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from migration_kg.cli.main import main
+from migration_kg.graph.load import load_graph
+from migration_kg.pipeline.build import load_project, validate_loaded
+from migration_kg.project import Project
+from migration_kg.shacl.engine import UnsupportedShaclFeature
+from migration_kg.shacl.validation import shacl_violations
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SHAPE_FIXTURES = sorted((FIXTURES / "shapes").glob("**/*.ttl"))
 FEATURE_SHAPES = sorted((FIXTURES / "fastshacl").glob("*-shapes.ttl"))
 UNSUPPORTED = sorted((FIXTURES / "fastshacl" / "unsupported").glob("*.ttl"))

@@ -8,12 +8,12 @@ import pytest
 from rdflib import Graph
 
 from migration_kg.errors import InputError
-from migration_kg.load import load_graph
-from migration_kg.qc import QcResult, run_qc
+from migration_kg.graph.load import load_graph
+from migration_kg.shacl.qc import QcResult, run_qc
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUERIES = sorted((ROOT / "queries" / "qc").glob("*-violation.rq"))
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "qc"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "qc"
 FIXTURE_DIRS = sorted(path for path in FIXTURES.iterdir() if path.is_dir())
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from migration_kg.load import load_graph
+from migration_kg.graph.load import load_graph
 from migration_kg.namespaces import SH
-from migration_kg.validation import Violation, shacl_violations
+from migration_kg.shacl.validation import Violation, shacl_violations
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHAPES_FILE = ROOT / "shapes" / "migration-kg-shapes.ttl"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shapes"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shapes"
 SHAPES_NS = "https://w3id.org/migration-kg/shapes#"
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 

@@ -16,9 +16,9 @@ from rdflib import Graph, Literal, Namespace
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
-from migration_kg.cli import main
+from migration_kg.cli.main import main
 from migration_kg.errors import InputError, NotConformingError
-from migration_kg.publish import publish
+from migration_kg.site.publish import publish
 
 ID = Namespace("https://w3id.org/migration-kg/id/")
 ORG = Namespace("http://www.w3.org/ns/org#")

@@ -23,7 +23,7 @@ class Missing(importlib.abc.MetaPathFinder):
         return None
 
 sys.meta_path.insert(0, Missing())
-from migration_kg.cli import main
+from migration_kg.cli.main import main
 try:
     main(sys.argv[1:], prog_name="migration-kg")
 finally:

@@ -11,11 +11,11 @@ import html5lib
 import pytest
 from rdflib import Graph, URIRef
 
-from migration_kg.site_basemap import load_countries
-from migration_kg.site_geonames import Gazetteer, Located, Wanted, load_gazetteer
-from migration_kg.site_labels import LabelPlacer, candidate_spots, crosses, overlaps, text_box, text_width
-from migration_kg.site_map import locate_members, map_caption, map_point, world_map
-from migration_kg.site_model import SiteGraph
+from migration_kg.site.basemap import load_countries
+from migration_kg.site.geonames import Gazetteer, Located, Wanted, load_gazetteer
+from migration_kg.site.labels import LabelPlacer, candidate_spots, crosses, overlaps, text_box, text_width
+from migration_kg.site.map import locate_members, map_caption, map_point, world_map
+from migration_kg.site.model import SiteGraph
 
 SVG = "{http://www.w3.org/2000/svg}"
 ID = "https://w3id.org/migration-kg/id/"
@@ -181,8 +181,8 @@ def test_the_placer_keeps_crowded_labels_apart_and_off_lines() -> None:
 
 def test_cli_notes_each_city_left_at_its_country_centre(runner, project_root: Path, dist_dir: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from migration_kg import publish as publish_module
-    from migration_kg.cli import main
+    from migration_kg.site import publish as publish_module
+    from migration_kg.cli.main import main
 
     monkeypatch.setattr(publish_module, "load_gazetteer", lambda: Gazetteer(COUNTRIES, CITIES, "test"))
     result = runner.invoke(main, ["publish", "--dist", str(dist_dir), "--out", str(tmp_path / "site"),

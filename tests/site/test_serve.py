@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from migration_kg.errors import InputError
-from migration_kg.site_server import make_server
+from migration_kg.site.server import make_server
 
 pytestmark = pytest.mark.server
 

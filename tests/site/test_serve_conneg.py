@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from migration_kg.conneg import THING_PATH, negotiate, parse_accept
+from migration_kg.site.conneg import THING_PATH, negotiate, parse_accept
 
 OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]
 

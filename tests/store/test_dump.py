@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from migration_kg.dump import DUMP_NAME, dump
-from migration_kg.errors import InputError
-from migration_kg.namespaces import DATASET_IRI
 from servers import oxigraph_executable
 from store_checks import local_triples
+
+from migration_kg.errors import InputError
+from migration_kg.namespaces import DATASET_IRI
+from migration_kg.store.dump import DUMP_NAME, dump
 
 
 def read_quads(path: Path) -> list[ox.Quad]:

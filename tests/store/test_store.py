@@ -6,6 +6,9 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from servers import misbehaving_server, oxigraph_server, refused_url
+from store_checks import answer_key, is_ordered, local_triples, remote_graphs, remote_triples, update
+from store_proxy import store_proxy
 
 from migration_kg.errors import (
     CountMismatchError,
@@ -17,7 +20,8 @@ from migration_kg.errors import (
     UsageError,
 )
 from migration_kg.namespaces import DATASET_IRI
-from migration_kg.store import (
+from migration_kg.store.http import Credentials
+from migration_kg.store.load import (
     PRESETS,
     insert_data,
     load,
@@ -25,10 +29,6 @@ from migration_kg.store import (
     staging_graph,
     verbatim_insert,
 )
-from migration_kg.store_http import Credentials
-from servers import misbehaving_server, oxigraph_server, refused_url
-from store_checks import answer_key, is_ordered, local_triples, remote_graphs, remote_triples, update
-from store_proxy import store_proxy
 
 pytestmark = pytest.mark.server
 
@@ -278,7 +278,7 @@ def test_verbatim_insert_calls_virtuoso_procedure_with_every_term():
 
 
 def test_every_query_answers_the_same_on_oxigraph_as_embedded(store, dist_dir, project_root):
-    from migration_kg.query import bindings_for, list_queries, load_store, run_embedded, run_endpoint
+    from migration_kg.query.questions import bindings_for, list_queries, load_store, run_embedded, run_endpoint
 
     load(dist_dir, endpoints_of(store))
     queries = [query for query in list_queries(project_root / "queries") if not query.needs_network]

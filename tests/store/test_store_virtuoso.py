@@ -10,13 +10,13 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from store_checks import answer_key, is_ordered, local_triples, remote_graphs, remote_triples, run_on_virtuoso, update
+from virtuoso import DBA_PASSWORD, virtuoso_server
 
 from migration_kg.errors import StoreAuthError, StoreError, StoreUnreachableError
 from migration_kg.namespaces import DATASET_IRI
-from migration_kg.store import load, resolve_endpoints, staging_graph
-from migration_kg.store_http import Credentials
-from store_checks import answer_key, is_ordered, local_triples, remote_graphs, remote_triples, run_on_virtuoso, update
-from virtuoso import DBA_PASSWORD, virtuoso_server
+from migration_kg.store.http import Credentials
+from migration_kg.store.load import load, resolve_endpoints, staging_graph
 
 pytestmark = pytest.mark.server
 
@@ -90,7 +90,7 @@ def test_replace_on_virtuoso_is_idempotent_and_append_counts_exactly(fresh, dist
 
 
 def test_every_query_answers_the_same_on_virtuoso_as_embedded(fresh, dist_dir, project_root):
-    from migration_kg.query import bindings_for, list_queries, load_store, run_embedded
+    from migration_kg.query.questions import bindings_for, list_queries, load_store, run_embedded
 
     load(dist_dir, endpoints_of(fresh))
     queries = [query for query in list_queries(project_root / "queries") if not query.needs_network]
@@ -175,7 +175,7 @@ def test_virtuoso_stopped_in_the_middle_of_a_replace_keeps_the_old_graph(fresh, 
 
 
 def test_virtuoso_bulk_loader_takes_the_dump_but_rewrites_durations(fresh, dist_dir, triples):
-    from migration_kg.dump import dump
+    from migration_kg.store.dump import dump
 
     bulk = fresh.directory / "bulk"
     dump(dist_dir, bulk / "migration-kg.nq.gz")

@@ -18,8 +18,9 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from servers import http_server, misbehaving_server, refused_url
 
-from migration_kg.cli import main
+from migration_kg.cli.main import main
 from migration_kg.errors import (
     WikidataHTTPError,
     WikidataMalformedAnswerError,
@@ -28,7 +29,7 @@ from migration_kg.errors import (
     WikidataUnavailableError,
     WikidataUnreachableError,
 )
-from migration_kg.wikidata import (
+from migration_kg.wikidata.client import (
     USER_AGENT,
     WikidataClient,
     fetch_items,
@@ -37,7 +38,6 @@ from migration_kg.wikidata import (
     qid,
     retry_after_seconds,
 )
-from servers import http_server, misbehaving_server, refused_url
 
 pytestmark = pytest.mark.server
 

@@ -11,17 +11,17 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
-from migration_kg.build import build
-from migration_kg.cli import main
+from migration_kg.cli.main import main
 from migration_kg.errors import InputError
-from migration_kg.link_accept import accept_mappings
-from migration_kg.link_check import check_links
-from migration_kg.link_common import OurGraph, day_bounds, normalise, similarity
-from migration_kg.link_enrich import enrich_links
-from migration_kg.link_suggest import suggest_links
 from migration_kg.namespaces import MKG, WD
-from migration_kg.sssom import parse_metadata, read_sssom, sssom_text
-from migration_kg.wikidata import WikidataClient
+from migration_kg.pipeline.build import build
+from migration_kg.wikidata.accept import accept_mappings
+from migration_kg.wikidata.check import check_links
+from migration_kg.wikidata.client import WikidataClient
+from migration_kg.wikidata.enrich import enrich_links
+from migration_kg.wikidata.ours import OurGraph, day_bounds, normalise, similarity
+from migration_kg.wikidata.sssom import parse_metadata, read_sssom, sssom_text
+from migration_kg.wikidata.suggest import suggest_links
 
 pytestmark = pytest.mark.server
 

@@ -1,4 +1,4 @@
-"""``migration-kg link``: check, suggest, accept and enrich Wikidata links (a thin layer over the link_* modules)."""
+"""``migration-kg link``: check, suggest, accept and enrich Wikidata links (a thin layer over migration_kg.wikidata)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .cli import Settings, _console, progress_display, project_option
-from .errors import EXIT_NOT_CONFORMING
+from migration_kg.cli.common import Settings, make_console, progress_display, project_option
+from migration_kg.errors import EXIT_NOT_CONFORMING
 
 if TYPE_CHECKING:
-    from .link_common import OurGraph
+    from migration_kg.wikidata.ours import OurGraph
 
 T = TypeVar("T")
 
@@ -23,7 +23,7 @@ VERDICT_STYLES = {"ok": "green", "wrong": "bold red", "warning": "yellow", "not-
 
 def wikidata_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that talks to Wikidata shares: endpoint, timeout, retries, cache."""
-    from .iris import WIKIDATA_QUERY_SERVICE as DEFAULT_ENDPOINT
+    from migration_kg.iris import WIKIDATA_QUERY_SERVICE as DEFAULT_ENDPOINT
 
     options = [
         click.option("--endpoint", default=DEFAULT_ENDPOINT, show_default=True, metavar="URL",
@@ -51,7 +51,7 @@ graph_option = click.option(
 def make_client(project_root: Path, endpoint: str, timeout: int, retries: int, max_wait: float,
                 cache_dir: Path | None, no_cache: bool) -> Any:
     """The one Wikidata client of a command, configured from its options."""
-    from .wikidata import WikidataClient
+    from migration_kg.wikidata.client import WikidataClient
 
     cache = None if no_cache else (cache_dir or project_root / ".cache" / "wikidata")
     return WikidataClient(endpoint=endpoint, timeout=timeout, retries=retries, max_wait=max_wait, cache_dir=cache)
@@ -60,7 +60,7 @@ def make_client(project_root: Path, endpoint: str, timeout: int, retries: int, m
 def ask_about_our_graph(settings: Settings, project_root: Path, graph_files: Sequence[Path], client: Any,
                         ask: Callable[[OurGraph], T]) -> T:
     """Read our graph, then put ``ask`` to Wikidata about it, showing both steps on the status line."""
-    from .link_common import OurGraph
+    from migration_kg.wikidata.ours import OurGraph
 
     with progress_display(settings) as step:
         step("reading our graph")
@@ -98,8 +98,8 @@ def check(settings: Settings, project_root: Path, graph_files: tuple[Path, ...],
 
     Exit codes: 0 no link is wrong, 1 some link is wrong, 2 bad input, 10-15 Wikidata failures.
     """
-    from .build import write_file_atomically
-    from .link_check import check_links, report_text
+    from migration_kg.files import write_file_atomically
+    from migration_kg.wikidata.check import check_links, report_text
 
     client = make_client(project_root, endpoint, timeout, retries, max_wait, cache_dir, no_cache)
     rows = ask_about_our_graph(settings, project_root, graph_files, client,
@@ -112,7 +112,7 @@ def check(settings: Settings, project_root: Path, graph_files: tuple[Path, ...],
             with output.open("w", encoding="utf-8") as stream:
                 Console(file=stream, width=200, highlight=False).print(table)
         else:
-            _console().print(table)
+            make_console().print(table)
     elif output is not None:
         write_file_atomically(output, report_text(rows, fmt))
     else:
@@ -157,9 +157,9 @@ def suggest(settings: Settings, project_root: Path, graph_files: tuple[Path, ...
     Nothing is linked: a reviewer sets the 'review' column to 'accepted' (with reviewer_id or
     reviewer_label), then runs 'migration-kg link accept FILE'.
     """
-    from .build import write_file_atomically
-    from .link_suggest import suggest_links
-    from .sssom import sssom_text
+    from migration_kg.files import write_file_atomically
+    from migration_kg.wikidata.sssom import sssom_text
+    from migration_kg.wikidata.suggest import suggest_links
 
     client = make_client(project_root, endpoint, timeout, retries, max_wait, cache_dir, no_cache)
     suggestions = ask_about_our_graph(settings, project_root, graph_files, client,
@@ -183,7 +183,7 @@ def accept(settings: Settings, project_root: Path, sssom_file: Path, min_confide
     skos:exactMatch becomes owl:sameAs and skos:closeMatch stays skos:closeMatch; each link gets a
     mkg:Claim derived from the reviewed mapping set. Run 'migration-kg build' afterwards.
     """
-    from .link_accept import accept_mappings
+    from migration_kg.wikidata.accept import accept_mappings
 
     result = accept_mappings(project_root, sssom_file, min_confidence)
     if not settings.quiet:
@@ -206,8 +206,8 @@ def enrich(settings: Settings, project_root: Path, graph_files: tuple[Path, ...]
 
     The snapshot is stored in data/ so that builds stay offline; run it only with network access.
     """
-    from .build import write_file_atomically
-    from .link_enrich import ENRICHMENT_FILE, enrich_links
+    from migration_kg.files import write_file_atomically
+    from migration_kg.wikidata.enrich import ENRICHMENT_FILE, enrich_links
 
     client = make_client(project_root, endpoint, timeout, retries, max_wait, cache_dir, no_cache)
     target = output or project_root / "data" / ENRICHMENT_FILE

@@ -1,4 +1,4 @@
-"""``migration-kg query``: the CLI over :mod:`migration_kg.query` - run a question, list them, write the answer."""
+"""``migration-kg query``: the CLI over :mod:`migration_kg.query.questions`: run a question, list, write answers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .errors import EXIT_NOT_CONFORMING, UsageError
+from migration_kg.errors import EXIT_NOT_CONFORMING, UsageError
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GRAPH_FORMATS = ("turtle", "jsonld")
@@ -34,7 +34,7 @@ def _display(term: Any, prefixes: list[tuple[str, str]]) -> str:
 
 
 def _prefixes() -> list[tuple[str, str]]:
-    from .namespaces import PREFIXES
+    from migration_kg.namespaces import PREFIXES
 
     return sorted(((p, str(n)) for p, n in PREFIXES.items()), key=lambda item: -len(item[1]))
 
@@ -80,14 +80,14 @@ def render(result: Any, output_format: str, title: str, context_file: Path | Non
     """The text to print for ``result`` in ``output_format``; None when it was printed as a rich table."""
     import pyoxigraph as ox
 
-    from .query import to_rdflib_graph, to_results, to_results_json
+    from migration_kg.query.questions import to_rdflib_graph, to_results, to_results_json
 
     if result.is_graph:
-        from .serialize import to_jsonld, to_turtle
+        from migration_kg.graph.serialize import to_jsonld, to_turtle
 
         graph = to_rdflib_graph(result)
         if output_format == "jsonld":
-            from .jsonld import Context
+            from migration_kg.graph.jsonld import Context
 
             return to_jsonld(graph, Context.from_file(context_file))  # type: ignore[arg-type]
         return to_turtle(graph)  # type: ignore[arg-type]
@@ -112,7 +112,7 @@ def _check_format(form: str, output_format: str | None) -> str:
 
 
 def _list(queries_dir: Path, lang: str) -> None:
-    from .query import list_queries
+    from migration_kg.query.questions import list_queries
 
     queries = list_queries(queries_dir)
     width = max((len(query.name) for query in queries), default=0)
@@ -125,7 +125,7 @@ def _list(queries_dir: Path, lang: str) -> None:
 
 def _note_plain_strings(params: dict[str, str], quiet: bool) -> None:
     """Say so when a value that looks like an IRI or a typed literal was bound as a plain string."""
-    from .query import parse_term
+    from migration_kg.query.questions import parse_term
 
     for name, value in params.items():
         term = parse_term(value)
@@ -174,7 +174,14 @@ def query(ctx: click.Context, name_or_file: str | None, show_list: bool, lang: s
       5  endpoint HTTP error
       6  the endpoint's answer is not SPARQL results
     """
-    from .query import bindings_for, find_query, load_store, parse_params, run_embedded, run_endpoint
+    from migration_kg.query.questions import (
+        bindings_for,
+        find_query,
+        load_store,
+        parse_params,
+        run_embedded,
+        run_endpoint,
+    )
 
     quiet = bool(getattr(ctx.obj, "quiet", False))
     queries_dir = project_root / "queries"

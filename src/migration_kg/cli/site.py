@@ -1,4 +1,4 @@
-"""The ``publish`` and ``serve`` commands: thin click layers over :mod:`migration_kg.publish` and the server."""
+"""The ``publish`` and ``serve`` commands: thin click layers over :mod:`migration_kg.site.publish` and the server."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import Settings, progress_display, project_option
+from migration_kg.cli.common import Settings, progress_display, project_option
 
 
 @click.command()
@@ -25,8 +25,8 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
 
     Exit codes: 0 written, 1 the data or the release description does not conform, 2 bad input or usage.
     """
-    from .errors import UsageError
-    from .publish import publish as run_publish
+    from migration_kg.errors import UsageError
+    from migration_kg.site.publish import publish as run_publish
 
     if issued is not None:
         import datetime as dt
@@ -62,7 +62,7 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
 def serve(settings: Settings, site_dir: Path, host: str, port: int, query_timeout: float,
           allow_service: bool) -> None:
     """Serve site/ with content negotiation (303 from /id/... by Accept) and a read-only SPARQL endpoint."""
-    from .site_server import make_server
+    from migration_kg.site.server import make_server
 
     server = make_server(site_dir, host, port, query_timeout, allow_service)
     server.verbose = settings.verbosity > 0  # type: ignore[attr-defined]

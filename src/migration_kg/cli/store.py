@@ -1,4 +1,4 @@
-"""The ``load``, ``dump`` and ``sparql-server`` commands: a thin layer over store.py, dump.py and sparql_server.py.
+"""The ``load``, ``dump`` and ``sparql-server`` commands: thin layers over migration_kg.store.
 
 Exit codes: 0 done, 2 bad input or usage, 20 store unreachable, 21 credentials refused, 22 the store refused a
 request (the graph is left as it was), 23 count mismatch, 24 partial load (the message gives the graph's state),
@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .iris import DATASET_IRI
+from migration_kg.iris import DATASET_IRI
 
 dist_option = click.option(
     "--dist", "source", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
@@ -78,9 +78,9 @@ def load(settings: Any, source: Path, store: str, endpoint: str | None, graph: s
     Exit codes: 0 loaded, 2 bad input or usage, 20 store unreachable, 21 credentials refused, 22 request
     refused (graph unchanged), 23 count mismatch, 24 partial load (state in the message).
     """
-    from .store import load as run_load
-    from .store import resolve_endpoints
-    from .store_http import Credentials
+    from migration_kg.store.http import Credentials
+    from migration_kg.store.load import load as run_load
+    from migration_kg.store.load import resolve_endpoints
 
     credentials = Credentials.from_env()
     endpoints = resolve_endpoints(store, endpoint, query_url, update_url, graph_store_url, credentials)
@@ -102,7 +102,7 @@ def dump(settings: Any, source: Path, out: Path | None, graph: str) -> None:
 
     Exit codes: 0 written, 2 bad input or usage.
     """
-    from .dump import dump as run_dump
+    from migration_kg.store.dump import dump as run_dump
 
     result = run_dump(source, out, graph)
     if not settings.quiet:
@@ -120,7 +120,7 @@ def sparql_server(settings: Any, source: Path, bind: str, graph: str) -> None:
     Queries without GRAPH see the loaded graph. Needs the oxigraph package: pip install 'migration-kg[server]'.
     Exit codes: 0 stopped, 2 bad input, 25 the server could not start.
     """
-    from .sparql_server import sparql_server as start
+    from migration_kg.store.server import sparql_server as start
 
     def stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
@@ -144,6 +144,6 @@ def sparql_server(settings: Any, source: Path, bind: str, graph: str) -> None:
 
 
 def _server_died(code: int) -> Exception:
-    from .errors import SparqlServerError
+    from migration_kg.errors import SparqlServerError
 
     return SparqlServerError(f"oxigraph serve stopped on its own with code {code}")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .load import from_rdflib
+from migration_kg.graph.load import from_rdflib
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 

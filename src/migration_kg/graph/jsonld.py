@@ -20,7 +20,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .blocks import Block, TripleSource, make_block
+from migration_kg.errors import InputError
+from migration_kg.graph.blocks import Block, TripleSource, make_block
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 _UNTYPED = (str(XSD.string), str(RDF.langString))
@@ -185,7 +186,7 @@ def node_from_block(block: Block, context: Context) -> dict[str, Any]:
 
 def node_object(graph: Graph, subject: URIRef | BNode, context: Context) -> dict[str, Any]:
     """One subject of ``graph`` and its properties, compacted with ``context``."""
-    from .load import from_rdflib
+    from migration_kg.graph.load import from_rdflib
 
     node = from_rdflib(subject)
     quads = [ox.Quad(node, from_rdflib(p), from_rdflib(o), ox.DefaultGraph())  # type: ignore[arg-type]
@@ -194,7 +195,7 @@ def node_object(graph: Graph, subject: URIRef | BNode, context: Context) -> dict
 
 
 def to_jsonld(graph: Graph, context: Context) -> dict[str, Any]:
-    """The whole graph as one compacted JSON-LD document, subjects in the order of :mod:`migration_kg.blocks`.
+    """The whole graph as one compacted JSON-LD document, subjects in the order of :mod:`migration_kg.graph.blocks`.
 
     The context is embedded (it is the same object as the published ``context.jsonld``), so the file
     parses offline with any JSON-LD processor.
@@ -244,3 +245,13 @@ def _dump(value: Any, level: int) -> str:
             return "[]"
         return "[" + inner + ("," + inner).join(_dump(item, level + 1) for item in value) + outer + "]"
     return json.dumps(value)
+
+
+def load_context(path: Path) -> Context:
+    """Read the JSON-LD context file; a JSON error names the file and line."""
+    try:
+        return Context(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise InputError("JSON-LD context file is missing", path) from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"invalid JSON: {error.msg}", path, error.lineno, error.colno) from None

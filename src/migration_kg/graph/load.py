@@ -9,8 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from .errors import InputError
-from .namespaces import bind_prefixes
+from migration_kg.errors import InputError
+from migration_kg.namespaces import bind_prefixes
 
 _FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,

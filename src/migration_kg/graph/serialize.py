@@ -1,7 +1,7 @@
 """Stage 4: write a graph in every published syntax, deterministically (same graph, same bytes).
 
 ``FORMATS`` is the one table of output syntaxes; the CLI's ``--format`` choices come from it. Every writer
-consumes the subject blocks of :mod:`migration_kg.blocks`, so one pass over a large store can feed all the
+consumes the subject blocks of :mod:`migration_kg.graph.blocks`, so one pass over a large store can feed all the
 syntaxes at once and stream them to files (:func:`write_formats`) without holding any of them in memory.
 """
 
@@ -16,10 +16,10 @@ from typing import Protocol, TextIO
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import jsonld
-from .blocks import Block, TripleSource
-from .namespaces import PREFIXES
-from .writers import NTriplesWriter, OxigraphWriter
+from migration_kg.graph import jsonld
+from migration_kg.graph.blocks import Block, TripleSource
+from migration_kg.graph.writers import NTriplesWriter, OxigraphWriter
+from migration_kg.namespaces import PREFIXES
 
 
 class BlockWriter(Protocol):

@@ -12,7 +12,7 @@ from typing import TextIO
 
 import pyoxigraph as ox
 
-from .blocks import Block
+from migration_kg.graph.blocks import Block
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 ITS = "http://www.w3.org/2005/11/its"

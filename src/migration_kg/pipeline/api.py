@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import BuildResult, Progress, load_project, validate_loaded
-from .build import build as _build
-from .project import Project
-from .validation import ValidationReport
+from migration_kg.pipeline.build import BuildResult, Progress, load_project, validate_loaded
+from migration_kg.pipeline.build import build as _build
+from migration_kg.project import Project
+from migration_kg.shacl.validation import ValidationReport
 
 
 def build(project_root: Path | str = ".", out_dir: Path | str | None = None,
           progress: Progress | None = None, engine: str = "fast") -> BuildResult:
-    """Build ``dist/`` from the project at ``project_root``; see :func:`migration_kg.build.build`."""
+    """Build ``dist/`` from the project at ``project_root``; see :func:`migration_kg.pipeline.build.build`."""
     return _build(project_root, out_dir, progress, engine)
 
 

@@ -7,11 +7,7 @@ a million triples fit in well under a gigabyte. An rdflib graph of the data is o
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,13 +15,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .blocks import TripleSource
-from .errors import InputError, NotConformingError, UsageError
-from .jsonld import Context
-from .load import load_dataset, load_graph, load_store, store_rewrites, store_to_graph
-from .project import Project
-from .serialize import FORMATS, serialize, write_formats
-from .validation import (
+from migration_kg.errors import NotConformingError, UsageError
+from migration_kg.files import write_atomically
+from migration_kg.graph.blocks import TripleSource
+from migration_kg.graph.jsonld import Context, load_context
+from migration_kg.graph.load import load_dataset, load_graph, load_store, store_rewrites, store_to_graph
+from migration_kg.graph.serialize import FORMATS, serialize, write_formats
+from migration_kg.project import Project
+from migration_kg.shacl.validation import (
     ENGINES,
     ValidationReport,
     add_ontology,
@@ -81,16 +78,6 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
 
 
-def load_context(path: Path) -> Context:
-    """Read the JSON-LD context file; a JSON error names the file and line."""
-    try:
-        return Context(json.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        raise InputError("JSON-LD context file is missing", path) from None
-    except json.JSONDecodeError as error:
-        raise InputError(f"invalid JSON: {error.msg}", path, error.lineno, error.colno) from None
-
-
 def load_project(project: Project, progress: Progress | None = None,
                  data_files: list[Path] | None = None) -> LoadedProject:
     """Parse the ontology, data (or ``data_files`` instead), shapes and JSON-LD context of ``project``."""
@@ -117,44 +104,6 @@ def validate_loaded(loaded: LoadedProject, engine: str = "fast") -> ValidationRe
             raise_store_rewrites()
         return validate_store(loaded.store, loaded.shapes, qc_files)
     return validate_graph(loaded.data, loaded.shapes, loaded.ontology, qc_files, engine)
-
-
-def write_atomically(out_dir: Path, files: dict[str, str | bytes],
-                     extra: Callable[[Path], Iterable[str]] | None = None) -> list[Path]:
-    """Write ``files`` into a fresh directory beside ``out_dir``, then swap it in place of ``out_dir``.
-
-    ``extra``, if given, writes more files into that directory itself (streaming large ones) and returns their
-    names. If anything fails before the swap, ``out_dir`` is untouched; the swap itself is two renames.
-    """
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
-        for name, content in sorted(files.items()):
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, str):
-                target.write_text(content, encoding="utf-8", newline="\n")
-            else:
-                target.write_bytes(content)
-        names = [*files, *(extra(staging) if extra is not None else [])]
-        old = None
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-            os.rmdir(old)
-            os.replace(out_dir, old)
-        try:
-            os.replace(staging, out_dir)
-        except OSError:
-            if old is not None:
-                os.replace(old, out_dir)
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    return [out_dir / name for name in sorted(names)]
 
 
 def write_graph_files(loaded: LoadedProject, directory: Path) -> list[str]:
@@ -202,17 +151,3 @@ def build(project_root: Path | str = ".", out_dir: Path | str | None = None,
     step("writing outputs")
     files = write_atomically(target, render_outputs(loaded, report), lambda staging: write_graph_files(loaded, staging))
     return BuildResult(out_dir=target, report=report, triples=loaded.triples, files=files)
-
-
-def write_file_atomically(path: Path, content: str) -> Path:
-    """Write one file through a temporary file in the same directory and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path

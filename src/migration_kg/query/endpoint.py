@@ -16,8 +16,8 @@ import warnings
 from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
-from . import __version__
-from .errors import (
+from migration_kg import __version__
+from migration_kg.errors import (
     EndpointHTTPError,
     EndpointTimeoutError,
     EndpointUnreachableError,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import InputError, UsageError
+from migration_kg.errors import InputError, UsageError
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -146,7 +146,7 @@ def query_form(text: str) -> str:
 
 
 def _prefixes() -> dict[str, str]:
-    from .namespaces import PREFIXES
+    from migration_kg.namespaces import PREFIXES
 
     return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
@@ -261,7 +261,7 @@ def _collect(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, form
 
 def run_embedded(store: ox.Store, query: QueryFile, bindings: Mapping[str, Term] | None = None) -> QueryResult:
     """Run ``query`` on ``store`` with pyoxigraph, ``bindings`` passed as substitutions."""
-    from .errors import EndpointUnreachableError
+    from migration_kg.errors import EndpointUnreachableError
 
     substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
     # Errors are raised after the except blocks: a traceback kept alive in a reference cycle would hold the
@@ -290,7 +290,7 @@ def run_endpoint(url: str, query: QueryFile, bindings: Mapping[str, Term] | None
                  timeout: float = 30.0, environ: Mapping[str, str] | None = None) -> QueryResult:
     """Run ``query`` on the SPARQL 1.1 endpoint at ``url`` (through SPARQLWrapper); credentials come only from
     ``environ`` (default: the process environment)."""
-    from .query_endpoint import fetch
+    from migration_kg.query.endpoint import fetch
 
     text = query.text + values_clause(bindings or {})
     check_syntax(query, text)
@@ -301,7 +301,7 @@ def run_endpoint(url: str, query: QueryFile, bindings: Mapping[str, Term] | None
 
 def parse_answer(url: str, form: str, body: bytes, media_type: str) -> QueryResult:
     """An endpoint's answer as a QueryResult; what is not SPARQL results (or RDF) raises NotSparqlAnswerError."""
-    from .errors import NotSparqlAnswerError
+    from migration_kg.errors import NotSparqlAnswerError
 
     kind = media_type.split(";", 1)[0].strip().lower()
     try:
@@ -376,8 +376,8 @@ def to_rdflib_graph(result: QueryResult) -> object:
     """The triples of a CONSTRUCT or DESCRIBE result as an rdflib graph bound to the project's prefixes."""
     from rdflib import Graph
 
-    from .load import to_rdflib
-    from .namespaces import bind_prefixes
+    from migration_kg.graph.load import to_rdflib
+    from migration_kg.namespaces import bind_prefixes
 
     graph = bind_prefixes(Graph())
     for triple in result.triples:

@@ -21,9 +21,9 @@ from rdflib import Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import XSDToPython
 
-from .fastshacl_shapes import VALUE_PARAMETERS, Shape, ShapesGraph, UnsupportedShaclFeature, sparql_term
-from .load import to_rdflib
-from .namespaces import SH
+from migration_kg.graph.load import to_rdflib
+from migration_kg.namespaces import SH
+from migration_kg.shacl.shapes import VALUE_PARAMETERS, Shape, ShapesGraph, UnsupportedShaclFeature, sparql_term
 
 COMPARISONS = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
 NODE_KINDS = {

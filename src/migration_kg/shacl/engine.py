@@ -6,8 +6,8 @@ shape's targets become a SPARQL pattern binding ``?this``; the constraints of ea
 path) are checked together by one *detector* query that returns only the focus nodes with a problem; for those
 few nodes, one query per constraint then finds exactly the results pyshacl would report. Queries run on two
 threads (Oxigraph releases the GIL). Nested shapes become SPARQL conformance expressions
-(:mod:`migration_kg.fastshacl_conditions`); SHACL-SPARQL constraints are joined to all focus nodes
-(:mod:`migration_kg.fastshacl_sparql`).
+(:mod:`migration_kg.shacl.conditions`); SHACL-SPARQL constraints are joined to all focus nodes
+(:mod:`migration_kg.shacl.sparql`).
 
 pyshacl stays the reference engine (``--engine pyshacl``) and a test checks that both agree. Anything this
 engine does not implement raises :class:`UnsupportedShaclFeature`: it never silently reports less.
@@ -25,11 +25,11 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF
 
-from .fastshacl_conditions import Conditions
-from .fastshacl_shapes import SH_NS, VALUE_PARAMETERS, Shape, ShapesGraph, UnsupportedShaclFeature, sparql_term
-from .fastshacl_sparql import insert_focus
-from .load import to_rdflib
-from .namespaces import PREFIXES, SH
+from migration_kg.graph.load import to_rdflib
+from migration_kg.namespaces import PREFIXES, SH
+from migration_kg.shacl.conditions import Conditions
+from migration_kg.shacl.shapes import SH_NS, VALUE_PARAMETERS, Shape, ShapesGraph, UnsupportedShaclFeature, sparql_term
+from migration_kg.shacl.sparql import insert_focus
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .errors import InputError
-from .load import to_rdflib, to_store
+from migration_kg.errors import InputError
+from migration_kg.graph.load import to_rdflib, to_store
 
 _POSITION = re.compile(r"(?:line |at )(\d+)(?: column |:)(\d+)")  # "line 3 column 5" or "at 3:5"
 

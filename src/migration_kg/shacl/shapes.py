@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from .errors import MigrationKGError
-from .namespaces import SH
+from migration_kg.errors import MigrationKGError
+from migration_kg.namespaces import SH
 
 SH_NS = str(SH)
 #: sh: predicates that describe a shape without constraining anything by themselves.

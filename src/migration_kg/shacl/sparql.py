@@ -4,7 +4,7 @@ SHACL pre-binds ``$this`` to one focus node per run. Joining a pattern that bind
 as the first element of the WHERE group gives the same rows, provided ``$this`` is only used where that join
 is seen: in the WHERE group itself and in the ``EXISTS`` / ``NOT EXISTS`` groups of its filters (which see the
 current row). Queries that use ``$this`` anywhere else, or use what SHACL forbids there (MINUS, VALUES,
-SERVICE, sub-queries), are refused with :class:`~migration_kg.fastshacl.UnsupportedShaclFeature`.
+SERVICE, sub-queries), are refused with :class:`~migration_kg.shacl.shapes.UnsupportedShaclFeature`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
+
+from migration_kg.shacl.shapes import UnsupportedShaclFeature
 
 _TOKEN = re.compile(r'''
     (?P<comment>\#[^\n]*)
@@ -41,8 +43,6 @@ def tokens(text: str) -> Iterator[Token]:
 
 
 def _unsupported(feature: str) -> Exception:
-    from .fastshacl import UnsupportedShaclFeature
-
     return UnsupportedShaclFeature(feature)
 
 

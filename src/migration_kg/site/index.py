@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .namespaces import BASE
-from .release import DESCRIPTION, TITLE, ReleaseFile
-from .site_basemap import SOURCE_NOTE
-from .site_html import bi, entity_link, esc, page, ui
-from .site_model import SiteGraph, kind_of
-from .site_terms import KIND_TITLES
+from migration_kg.namespaces import BASE
+from migration_kg.site.release import DESCRIPTION, TITLE, ReleaseFile
+from migration_kg.site.basemap import SOURCE_NOTE
+from migration_kg.site.html import bi, entity_link, esc, page, ui
+from migration_kg.site.model import SiteGraph, kind_of
+from migration_kg.site.terms import KIND_TITLES
 
 #: Kinds listed on the home page, in this order; claims are reached from the pages that cite them.
 LISTED_KINDS = ("city", "organization", "person", "event", "work", "commitment", "country", "place", "post",

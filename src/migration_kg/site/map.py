@@ -1,6 +1,6 @@
 """The world map of the council's member cities, drawn at publish time as a static SVG.
 
-Each member city stands at its position in GeoNames (see :mod:`migration_kg.site_geonames`); a city with no
+Each member city stands at its position in GeoNames (see :mod:`migration_kg.site.geonames`); a city with no
 confident GeoNames match stands at the centre of its country's main landmass (the largest ring of the Natural
 Earth outline) instead, and the caption names it. The positions are not part of our graph: they are facts from
 GeoNames, credited under the map with the GeoNames id used for each city.
@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from .namespaces import MKG, SDO
-from .site_basemap import SOURCE_NOTE, Country, equal_earth, ring_area_centroid
-from .site_geonames import Gazetteer, Located, Wanted, source_note
-from .site_html import bi, entity_link, esc, node_label, page_path, relative
-from .site_labels import LabelPlacer, candidate_spots, text_width
-from .site_model import SiteGraph, local_name
+from migration_kg.namespaces import MKG, SDO
+from migration_kg.site.basemap import SOURCE_NOTE, Country, equal_earth, ring_area_centroid
+from migration_kg.site.geonames import Gazetteer, Located, Wanted, source_note
+from migration_kg.site.html import bi, entity_link, esc, node_label, page_path, relative
+from migration_kg.site.labels import LabelPlacer, candidate_spots, text_width
+from migration_kg.site.model import SiteGraph, local_name
 
 WIDTH = 960
 LAT_NORTH, LAT_SOUTH = 84.0, -57.0

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
-from .namespaces import ID_BASE, MKG, ORG, SDO, WD, is_own_entity
+from migration_kg.namespaces import ID_BASE, MKG, ORG, SDO, WD, is_own_entity
 
 LANGUAGES = ("en", "fr")
 

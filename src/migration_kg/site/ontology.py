@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from .namespaces import MKG, ONTOLOGY_IRI
-from .site_html import bi, bi_labels, esc, page, term_href, term_label
-from .site_model import SiteGraph, local_name
+from migration_kg.namespaces import MKG, ONTOLOGY_IRI
+from migration_kg.site.html import bi, bi_labels, esc, page, term_href, term_label
+from migration_kg.site.model import SiteGraph, local_name
 
 FROM_PAGE = "ontology.html"
 

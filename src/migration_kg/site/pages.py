@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
-from . import jsonld
-from .namespaces import SDO
-from .site_html import (
+from migration_kg.graph import jsonld
+from migration_kg.namespaces import SDO
+from migration_kg.site.html import (
     bi,
     bi_labels,
     entity_link,
@@ -24,8 +24,8 @@ from .site_html import (
     term_label,
     ui,
 )
-from .site_model import RELATION_KINDS, Claim, Fact, SiteGraph, kind_of, local_name, local_path
-from .site_terms import KIND_TITLES, TERM_LABELS
+from migration_kg.site.model import RELATION_KINDS, Claim, Fact, SiteGraph, kind_of, local_name, local_path
+from migration_kg.site.terms import KIND_TITLES, TERM_LABELS
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 

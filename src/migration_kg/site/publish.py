@@ -18,25 +18,27 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from . import __version__
-from .build import build, load_context, write_atomically
-from .conneg import htaccess, nginx_conf
-from .errors import InputError, NotConformingError, UsageError
-from .jsonld import Context
-from .load import load_graph
-from .namespaces import bind_prefixes
-from .project import Project
-from .release import dcat_graph, describe_files, sha256sums, validate_release, void_graph
-from .serialize import serialize
-from .site_basemap import load_countries
-from .site_geonames import Located, load_gazetteer, missing_message, source_note
-from .site_html import page_path
-from .site_index import ExampleQuery, IndexFacts, index_page
-from .site_map import locate_members, map_caption, world_map
-from .site_model import SiteGraph, kind_of, local_path
-from .site_ontology import ontology_page
-from .site_pages import entity_page
-from .site_svg import network_diagram
+from migration_kg import __version__
+from migration_kg.files import write_atomically
+from migration_kg.graph.jsonld import load_context
+from migration_kg.pipeline.build import build
+from migration_kg.site.conneg import htaccess, nginx_conf
+from migration_kg.errors import InputError, NotConformingError, UsageError
+from migration_kg.graph.jsonld import Context
+from migration_kg.graph.load import load_graph
+from migration_kg.namespaces import bind_prefixes
+from migration_kg.project import Project
+from migration_kg.site.release import dcat_graph, describe_files, sha256sums, validate_release, void_graph
+from migration_kg.graph.serialize import serialize
+from migration_kg.site.basemap import load_countries
+from migration_kg.site.geonames import Located, load_gazetteer, missing_message, source_note
+from migration_kg.site.html import page_path
+from migration_kg.site.index import ExampleQuery, IndexFacts, index_page
+from migration_kg.site.map import locate_members, map_caption, world_map
+from migration_kg.site.model import SiteGraph, kind_of, local_path
+from migration_kg.site.ontology import ontology_page
+from migration_kg.site.pages import entity_page
+from migration_kg.site.diagram import network_diagram
 
 Progress = Callable[[str], None]
 
@@ -82,7 +84,7 @@ def missing_site_packages() -> list[str]:
 
 
 def _asset(name: str) -> bytes:
-    return resources.files("migration_kg").joinpath("site_assets", name).read_bytes()
+    return resources.files("migration_kg.site").joinpath("assets", name).read_bytes()
 
 
 def _documents(site: SiteGraph, context: Context) -> dict[str, str | bytes]:

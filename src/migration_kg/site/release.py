@@ -14,8 +14,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
 
-from .errors import InputError
-from .namespaces import BASE, DATASET_IRI, ID_BASE, MKG, WD, bind_prefixes, is_own_entity
+from migration_kg.errors import InputError
+from migration_kg.namespaces import BASE, DATASET_IRI, ID_BASE, MKG, WD, bind_prefixes, is_own_entity
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")

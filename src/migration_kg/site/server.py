@@ -4,7 +4,7 @@
   document that the Accept header prefers (q-values honoured), 406 when none fits, 404 when unknown.
 - Every other path is a file of ``site/``; paths that climb out of it (``..``, ``%2e%2e``, backslashes,
   NUL bytes) are refused with 400, and nothing outside the site directory is ever read.
-- ``/sparql`` is a read-only SPARQL 1.1 Protocol endpoint (GET and POST); see :mod:`migration_kg.site_sparql`.
+- ``/sparql`` is a read-only SPARQL 1.1 Protocol endpoint (GET and POST); see :mod:`migration_kg.site.sparql`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import __version__
-from .conneg import DOCUMENT_TYPES, THING_PATH, negotiate
-from .errors import InputError
-from .site_sparql import SparqlService
+from migration_kg import __version__
+from migration_kg.site.conneg import DOCUMENT_TYPES, THING_PATH, negotiate
+from migration_kg.errors import InputError
+from migration_kg.site.sparql import SparqlService
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".ttl": "text/turtle; charset=utf-8",

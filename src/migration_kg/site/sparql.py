@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .conneg import negotiate
+from migration_kg.site.conneg import negotiate
 
 SOLUTION_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,

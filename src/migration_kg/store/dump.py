@@ -12,10 +12,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
-from .namespaces import DATASET_IRI
-from .store import scan, source_file
-from .store_http import sparql_iri
+from migration_kg.errors import InputError
+from migration_kg.namespaces import DATASET_IRI
+from migration_kg.store.http import sparql_iri
+from migration_kg.store.load import scan, source_file
 
 DUMP_NAME = "migration-kg.nq.gz"
 

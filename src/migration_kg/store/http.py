@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import StoreAuthError, StoreError, StoreUnreachableError, UsageError
+from migration_kg.errors import StoreAuthError, StoreError, StoreUnreachableError, UsageError
 
 ENV_USER = "MIGRATION_KG_STORE_USER"
 ENV_PASSWORD = "MIGRATION_KG_STORE_PASSWORD"

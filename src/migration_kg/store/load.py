@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CountMismatchError, InputError, PartialLoadError, StoreError, UsageError
-from .namespaces import DATASET_IRI
-from .store_http import Credentials, StoreClient, public_url, sparql_iri, sparql_string
+from migration_kg.errors import CountMismatchError, InputError, PartialLoadError, StoreError, UsageError
+from migration_kg.namespaces import DATASET_IRI
+from migration_kg.store.http import Credentials, StoreClient, public_url, sparql_iri, sparql_string
 
 PROTOCOLS = ("graph-store", "update")
 MODES = ("replace", "append")

@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SparqlServerError
-from .iris import DATASET_IRI
-from .store import scan, source_file
+from migration_kg.errors import SparqlServerError
+from migration_kg.iris import DATASET_IRI
+from migration_kg.store.load import scan, source_file
 
 
 @dataclass

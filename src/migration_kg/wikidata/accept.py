@@ -9,13 +9,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from .build import write_file_atomically
-from .errors import InputError
-from .link_common import OurGraph, add_claim, local_name, normalise
-from .load import load_graph
-from .namespaces import ENTITY_NAMESPACES, SDO, WD, bind_prefixes
-from .project import Project
-from .sssom import CURIE_MAP, read_sssom
+from migration_kg.errors import InputError
+from migration_kg.files import write_file_atomically
+from migration_kg.graph.load import load_graph
+from migration_kg.namespaces import ENTITY_NAMESPACES, SDO, WD, bind_prefixes
+from migration_kg.project import Project
+from migration_kg.wikidata.ours import OurGraph, add_claim, local_name, normalise
+from migration_kg.wikidata.sssom import CURIE_MAP, read_sssom
 
 ACCEPTED_FILE = "wikidata-links-accepted.ttl"
 
@@ -83,7 +83,7 @@ def accept_mappings(project_root: Path | str, sssom_path: Path, min_confidence: 
         result.written.append((row["subject_id"], row["predicate_id"], row["object_id"]))
     if result.written:
         _add_sssom_source(out, source, set_id, sssom_path.name, sorted(reviewers))
-        from .serialize import to_turtle
+        from migration_kg.graph.serialize import to_turtle
 
         write_file_atomically(target, to_turtle(out))
     return result

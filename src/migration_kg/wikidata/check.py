@@ -12,9 +12,9 @@ from datetime import date
 
 from rdflib import URIRef
 
-from .errors import UsageError
-from .link_common import Kind, OurGraph, all_kind_classes, covers, day_bounds, similarity, term_span
-from .wikidata import Item, Statement, WikidataClient, fetch_items, fetch_statements
+from migration_kg.errors import UsageError
+from migration_kg.wikidata.client import Item, Statement, WikidataClient, fetch_items, fetch_statements
+from migration_kg.wikidata.ours import Kind, OurGraph, all_kind_classes, covers, day_bounds, similarity, term_span
 
 VERDICTS = ("ok", "wrong", "warning", "not-comparable")
 

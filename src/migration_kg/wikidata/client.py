@@ -24,8 +24,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import (
+from migration_kg import __version__
+from migration_kg.errors import (
     WikidataError,
     WikidataHTTPError,
     WikidataMalformedAnswerError,
@@ -34,7 +34,7 @@ from .errors import (
     WikidataUnavailableError,
     WikidataUnreachableError,
 )
-from .iris import WIKIDATA_QUERY_SERVICE
+from migration_kg.iris import WIKIDATA_QUERY_SERVICE
 
 DEFAULT_ENDPOINT = WIKIDATA_QUERY_SERVICE
 DEFAULT_CACHE_DIR = Path(".cache/wikidata")

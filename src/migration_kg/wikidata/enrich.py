@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from .link_common import OurGraph, add_claim, local_name
-from .namespaces import ENTITY_NAMESPACES, SDO, WD, bind_prefixes
-from .wikidata import Term, WikidataClient, fetch_enrichment
+from migration_kg.namespaces import ENTITY_NAMESPACES, SDO, WD, bind_prefixes
+from migration_kg.wikidata.client import Term, WikidataClient, fetch_enrichment
+from migration_kg.wikidata.ours import OurGraph, add_claim, local_name
 
 ENRICHMENT_FILE = "wikidata-enrichment.ttl"
 WDT = Namespace("http://www.wikidata.org/prop/direct/")

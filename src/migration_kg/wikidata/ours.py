@@ -17,9 +17,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import ORG, OWL, PROV, RDF, RDFS
 
-from .load import load_graph
-from .namespaces import ENTITY_NAMESPACES, ID_BASE, MKG, SDO, WD
-from .project import Project
+from migration_kg.graph.load import load_graph
+from migration_kg.namespaces import ENTITY_NAMESPACES, ID_BASE, MKG, SDO, WD
+from migration_kg.project import Project
 
 
 @dataclass(frozen=True)

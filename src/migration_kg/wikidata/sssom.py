@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib.namespace import OWL, SKOS
 
-from . import __version__
-from .errors import InputError
-from .namespaces import ENTITY_NAMESPACES, WD
+from migration_kg import __version__
+from migration_kg.errors import InputError
+from migration_kg.namespaces import ENTITY_NAMESPACES, WD
 
 if TYPE_CHECKING:
-    from .link_suggest import Suggestion
+    from migration_kg.wikidata.suggest import Suggestion
 
 SEMAPV = "https://w3id.org/semapv/vocab/"
 SSSOM_COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",

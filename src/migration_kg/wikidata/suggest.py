@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from .link_common import OurGraph, all_kind_classes, day_bounds, similarity, term_span
-from .wikidata import Item, Statement, WikidataClient, fetch_items, fetch_statements, find_by_labels
+from migration_kg.wikidata.client import Item, Statement, WikidataClient, fetch_items, fetch_statements, find_by_labels
+from migration_kg.wikidata.ours import OurGraph, all_kind_classes, day_bounds, similarity, term_span
 
 
 @dataclass
