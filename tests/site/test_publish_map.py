@@ -181,8 +181,8 @@ def test_the_placer_keeps_crowded_labels_apart_and_off_lines() -> None:
 
 def test_cli_notes_each_city_left_at_its_country_centre(runner, project_root: Path, dist_dir: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from migration_kg.site import publish as publish_module
     from migration_kg.cli.main import main
+    from migration_kg.site import publish as publish_module
 
     monkeypatch.setattr(publish_module, "load_gazetteer", lambda: Gazetteer(COUNTRIES, CITIES, "test"))
     result = runner.invoke(main, ["publish", "--dist", str(dist_dir), "--out", str(tmp_path / "site"),

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from migration_kg.namespaces import BASE
-from migration_kg.site.release import DESCRIPTION, TITLE, ReleaseFile
 from migration_kg.site.basemap import SOURCE_NOTE
 from migration_kg.site.html import bi, entity_link, esc, page, ui
 from migration_kg.site.model import SiteGraph, kind_of
+from migration_kg.site.release import DESCRIPTION, TITLE, ReleaseFile
 from migration_kg.site.terms import KIND_TITLES
 
 #: Kinds listed on the home page, in this order; claims are reached from the pages that cite them.

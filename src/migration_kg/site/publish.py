@@ -19,18 +19,17 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from migration_kg import __version__
-from migration_kg.files import write_atomically
-from migration_kg.graph.jsonld import load_context
-from migration_kg.pipeline.build import build
-from migration_kg.site.conneg import htaccess, nginx_conf
 from migration_kg.errors import InputError, NotConformingError, UsageError
-from migration_kg.graph.jsonld import Context
+from migration_kg.files import write_atomically
+from migration_kg.graph.jsonld import Context, load_context
 from migration_kg.graph.load import load_graph
-from migration_kg.namespaces import bind_prefixes
-from migration_kg.project import Project
-from migration_kg.site.release import dcat_graph, describe_files, sha256sums, validate_release, void_graph
 from migration_kg.graph.serialize import serialize
+from migration_kg.namespaces import bind_prefixes
+from migration_kg.pipeline.build import build
+from migration_kg.project import Project
 from migration_kg.site.basemap import load_countries
+from migration_kg.site.conneg import htaccess, nginx_conf
+from migration_kg.site.diagram import network_diagram
 from migration_kg.site.geonames import Located, load_gazetteer, missing_message, source_note
 from migration_kg.site.html import page_path
 from migration_kg.site.index import ExampleQuery, IndexFacts, index_page
@@ -38,7 +37,7 @@ from migration_kg.site.map import locate_members, map_caption, world_map
 from migration_kg.site.model import SiteGraph, kind_of, local_path
 from migration_kg.site.ontology import ontology_page
 from migration_kg.site.pages import entity_page
-from migration_kg.site.diagram import network_diagram
+from migration_kg.site.release import dcat_graph, describe_files, sha256sums, validate_release, void_graph
 
 Progress = Callable[[str], None]
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from migration_kg import __version__
-from migration_kg.site.conneg import DOCUMENT_TYPES, THING_PATH, negotiate
 from migration_kg.errors import InputError
+from migration_kg.site.conneg import DOCUMENT_TYPES, THING_PATH, negotiate
 from migration_kg.site.sparql import SparqlService
 
 CONTENT_TYPES = {
