@@ -52,6 +52,7 @@ EXIT_WIKIDATA_HTTP = 12
 EXIT_WIKIDATA_MALFORMED = 13
 EXIT_WIKIDATA_RATE_LIMITED = 14
 EXIT_WIKIDATA_UNAVAILABLE = 15
+EXIT_WIKIDATA_BANNED = 16
 
 
 class WikidataError(MigrationKGError):
@@ -100,6 +101,12 @@ class WikidataUnavailableError(WikidataError):
     """The endpoint kept answering 503 Service Unavailable after every retry."""
 
     exit_code = EXIT_WIKIDATA_UNAVAILABLE
+
+
+class WikidataBannedError(WikidataError):
+    """The endpoint refuses this client for now (HTTP 403 from its throttling): stop, do not retry."""
+
+    exit_code = EXIT_WIKIDATA_BANNED
 
 
 #: Exit codes of `migration-kg query --endpoint` failures, one per cause (2 stays usage or input).

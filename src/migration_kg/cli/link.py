@@ -29,11 +29,11 @@ def wikidata_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--endpoint", default=DEFAULT_ENDPOINT, show_default=True, metavar="URL",
                      help="SPARQL endpoint (a Wikidata mirror or a local test server)."),
         click.option("--timeout", default=60, show_default=True, type=click.IntRange(1, 300),
-                     help="Seconds the server may spend on one query (sent as 'timeout'); the client waits 1 s more."),
+                     help="Seconds to wait for one answer (the service also stops long queries on its own)."),
         click.option("--retries", default=4, show_default=True, type=click.IntRange(0, 10),
                      help="Retries after 429/502/503/504, with exponential backoff honouring Retry-After."),
         click.option("--max-wait", default=60.0, show_default=True, type=click.FloatRange(0, 600),
-                     help="Longest pause between two retries, in seconds."),
+                     help="Longest pause between two retries, in seconds; if Retry-After asks for more, stop."),
         click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="Where answers are cached (default: PROJECT/.cache/wikidata)."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
@@ -49,12 +49,13 @@ graph_option = click.option(
 
 
 def make_client(project_root: Path, endpoint: str, timeout: int, retries: int, max_wait: float,
-                cache_dir: Path | None, no_cache: bool) -> Any:
-    """The one Wikidata client of a command, configured from its options."""
-    from migration_kg.wikidata.client import WikidataClient
+                cache_dir: Path | None, no_cache: bool, search_api: str | None = None) -> Any:
+    """The one Wikidata client of a command, configured from its options (contact: MIGRATION_KG_CONTACT)."""
+    from migration_kg.wikidata.client import DEFAULT_SEARCH_API, WikidataClient
 
     cache = None if no_cache else (cache_dir or project_root / ".cache" / "wikidata")
-    return WikidataClient(endpoint=endpoint, timeout=timeout, retries=retries, max_wait=max_wait, cache_dir=cache)
+    return WikidataClient(endpoint=endpoint, search_api=search_api or DEFAULT_SEARCH_API, timeout=timeout,
+                          retries=retries, max_wait=max_wait, cache_dir=cache)
 
 
 def ask_about_our_graph(settings: Settings, project_root: Path, graph_files: Sequence[Path], client: Any,
@@ -96,7 +97,8 @@ def check(settings: Settings, project_root: Path, graph_files: tuple[Path, ...],
           on_date: str | None) -> None:
     """Check every owl:sameAs link: item exists (redirects reported), type, label, country, mayor, positions.
 
-    Exit codes: 0 no link is wrong, 1 some link is wrong, 2 bad input, 10-15 Wikidata failures.
+    Exit codes: 0 no link is wrong, 1 some link is wrong, 2 bad input, 10-16 Wikidata failures.
+    On Wikimedia's own services, MIGRATION_KG_CONTACT must say how to reach you (User-Agent policy).
     """
     from migration_kg.files import write_file_atomically
     from migration_kg.wikidata.check import check_links, report_text
@@ -148,10 +150,12 @@ def _table(rows: list[Any]) -> Any:
               show_default=True, help="The SSSOM/TSV file to write.")
 @click.option("--per-entity", default=5, show_default=True, type=click.IntRange(1, 50),
               help="Keep at most this many candidates for each entity.")
+@click.option("--search-api", default="https://www.wikidata.org/w/api.php", show_default=True, metavar="URL",
+              help="The wbsearchentities API that finds candidates by name (a mirror or a local test server).")
 @click.pass_obj
 def suggest(settings: Settings, project_root: Path, graph_files: tuple[Path, ...], endpoint: str, timeout: int,
             retries: int, max_wait: float, cache_dir: Path | None, no_cache: bool, output: Path,
-            per_entity: int) -> None:
+            per_entity: int, search_api: str) -> None:
     """Find Wikidata candidates for entities without a link and write them as SSSOM for review.
 
     Nothing is linked: a reviewer sets the 'review' column to 'accepted' (with reviewer_id or
@@ -161,7 +165,7 @@ def suggest(settings: Settings, project_root: Path, graph_files: tuple[Path, ...
     from migration_kg.wikidata.sssom import sssom_text
     from migration_kg.wikidata.suggest import suggest_links
 
-    client = make_client(project_root, endpoint, timeout, retries, max_wait, cache_dir, no_cache)
+    client = make_client(project_root, endpoint, timeout, retries, max_wait, cache_dir, no_cache, search_api)
     suggestions = ask_about_our_graph(settings, project_root, graph_files, client,
                                       lambda ours: suggest_links(ours, client, per_entity))
     write_file_atomically(output, sssom_text(suggestions))

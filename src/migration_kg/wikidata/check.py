@@ -13,8 +13,10 @@ from datetime import date
 from rdflib import URIRef
 
 from migration_kg.errors import UsageError
-from migration_kg.wikidata.client import Item, Statement, WikidataClient, fetch_items, fetch_statements
-from migration_kg.wikidata.ours import Kind, OurGraph, all_kind_classes, covers, day_bounds, similarity, term_span
+from migration_kg.wikidata.client import WikidataClient
+from migration_kg.wikidata.dates import agree, covers
+from migration_kg.wikidata.ours import Kind, OurGraph, all_kind_classes, similarity, term_span
+from migration_kg.wikidata.queries import Item, Statement, best_rank, fetch_items, fetch_statements
 
 VERDICTS = ("ok", "wrong", "warning", "not-comparable")
 
@@ -61,11 +63,11 @@ def check_links(ours: OurGraph, client: WikidataClient, on_date: str | None = No
             rows.append(row("item", q, f"exists ({item.label()})", "ok"))
         kind = ours.kind(node)
         rows.append(_type_row(row, kind, item))
-        score, mine, theirs = similarity(ours.labels(node).values(),
-                                         [n for names in item.labels.values() for n in names])
+        score, mine, theirs = similarity(ours.labels(node).values(), item.names())
         verdict = "ok" if score >= 0.85 else "warning" if score >= 0.6 else "wrong"
-        rows.append(row("label", mine or ours.label(node), f"{theirs or '(no fr/en label)'} "
-                        f"(similarity {score:.2f})", verdict))
+        language = next((lang for lang in sorted(item.labels) if theirs in item.labels[lang]), "")
+        rows.append(row("label", mine or ours.label(node), f"{theirs}@{language} (similarity {score:.2f})"
+                        if theirs else "(no fr, en or mul label)", verdict))
         if kind and kind.name == "city":
             rows.append(_country_row(ours, row, node, countries.get(item.target, [])))
             rows.extend(_mayor_rows(ours, row, node, mayors.get(item.target, []), when))
@@ -103,9 +105,10 @@ def _country_row(ours: OurGraph, row: RowMaker, node: URIRef, stated: list[State
     ours_text = ", ".join(f"{ours.label(c)} ({q})" for q, c in sorted(mine.items())) or \
         ", ".join(ours.label(c) for c in ours.countries(node)) or "(no country)"
     named = ours.by_qid()
-    theirs = sorted({s.value for s in stated})
+    best = [s for s in best_rank(stated) if s.value]
+    theirs = sorted({s.value for s in best if s.value})
     theirs_text = ", ".join(f"{s.label or (ours.label(named[s.value]) if s.value in named else '')} ({s.value})"
-                            for s in sorted(set(stated), key=lambda s: s.value)) or "(no P17)"
+                            for s in sorted(set(best), key=lambda s: s.value or "")) or "(no P17)"
     if not mine or not theirs:
         return row("country", ours_text, theirs_text, "not-comparable")
     return row("country", ours_text, theirs_text, "ok" if set(mine) & set(theirs) else "wrong")
@@ -114,8 +117,9 @@ def _country_row(ours: OurGraph, row: RowMaker, node: URIRef, stated: list[State
 def _mayor_rows(ours: OurGraph, row: RowMaker, node: URIRef, stated: list[Statement], when: str) -> list[CheckRow]:
     """Does the head of government (P6) on ``when`` agree with the holder we state for each post of the city?"""
     rows = []
-    covering = [s for s in stated if covers(s.start, s.end, when)]
-    theirs_text = "; ".join(_term(s) for s in covering) or f"(no P6 covering {when})"
+    covering = best_rank([s for s in stated if covers(s.start, s.end, when)])
+    undecided = [s for s in stated if covers(s.start, s.end, when) is None]
+    theirs_text = "; ".join(s.describe() for s in covering) or f"(no P6 covering {when})"
     for post in ours.posts_of(node):
         holders = [(h, start, end) for _m, h, start, end in ours.mandates(post) if covers(start, end, when)]
         check = f"mayor on {when}"
@@ -129,8 +133,11 @@ def _mayor_rows(ours: OurGraph, row: RowMaker, node: URIRef, stated: list[Statem
                 rows.append(row(check, ours_text, theirs_text, "not-comparable"))
             elif any(s.value == q for s in covering):
                 rows.append(row(check, ours_text, theirs_text, "ok"))
+            elif open_terms := [s for s in undecided if s.value == q]:
+                rows.append(row(check, ours_text, "term " + "; ".join(s.describe() for s in open_terms) +
+                                f": an unknown date leaves open whether it covers {when}", "not-comparable"))
             elif terms := [s for s in stated if s.value == q]:
-                rows.append(row(check, ours_text, "term " + "; ".join(_term(s) for s in terms) +
+                rows.append(row(check, ours_text, "term " + "; ".join(s.describe() for s in terms) +
                                 f" does not cover {when}; then: {theirs_text}", "wrong"))
             elif covering:
                 rows.append(row(check, ours_text, theirs_text, "wrong"))
@@ -142,10 +149,15 @@ def _mayor_rows(ours: OurGraph, row: RowMaker, node: URIRef, stated: list[Statem
 
 
 def _position_rows(ours: OurGraph, row: RowMaker, node: URIRef, stated: list[Statement]) -> list[CheckRow]:
-    """Does each term of office we state appear among the person's positions held (P39), with matching dates?"""
+    """Does each term of office we state appear among the person's positions held (P39), with matching dates?
+
+    Dates are compared at the precision Wikidata gives; an unknown value matches nothing and contradicts
+    nothing; a start date that another source gives (mkg:alternativeStartDate) counts as ours too.
+    """
     rows = []
     for mandate, post in ours.mandates_of(node):
         start, end = ours.dates(mandate)
+        starts = [start, *ours.other_start_dates(mandate)] if start else [None]
         post_q = ours.qid(post)
         ours_text = f"{ours.label(post)} ({post_q or 'no QID'}) {term_span(start, end)}"
         check = "position held"
@@ -156,21 +168,19 @@ def _position_rows(ours: OurGraph, row: RowMaker, node: URIRef, stated: list[Sta
         if not terms:
             rows.append(row(check, ours_text, f"(no P39 {post_q})", "warning"))
             continue
-        agrees = [s for s in terms if _same_day(start, s.start) and _same_day(end, s.end)]
-        rows.append(row(check, ours_text, "; ".join(_term(s) for s in terms), "ok" if agrees else "wrong"))
+        theirs_text = "; ".join(s.describe() for s in terms)
+        matches = [(s, first) for s in terms for first in starts
+                   if agree(first, s.start) is not False and agree(end, s.end) is not False]
+        if not matches:
+            rows.append(row(check, ours_text, theirs_text, "wrong"))
+            continue
+        notes = []
+        if any(first != start for _s, first in matches) and not any(first == start for _s, first in matches):
+            notes.append(f"start agrees with the other start date we record ({matches[0][1]})")
+        if all(agree(f, s.start) is None or agree(end, s.end) is None for s, f in matches):
+            notes.append("an unknown value leaves a date open")
+        rows.append(row(check, ours_text, theirs_text + "".join(f"; {n}" for n in notes), "ok"))
     return rows
-
-
-def _same_day(ours: str | None, theirs: str | None) -> bool:
-    """Dates agree when both sides state them and they fall on the same day (or one side is silent)."""
-    if ours is None or theirs is None:
-        return True
-    return day_bounds(ours) <= day_bounds(theirs) <= day_bounds(ours, True)
-
-
-def _term(statement: Statement) -> str:
-    """A statement in words: its label, QID and dates."""
-    return f"{statement.label or statement.value} ({statement.value}) {term_span(statement.start, statement.end)}"
 
 
 def report_text(rows: Sequence[CheckRow], fmt: str) -> str:

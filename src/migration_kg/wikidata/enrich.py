@@ -6,8 +6,10 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from migration_kg.namespaces import ENTITY_NAMESPACES, SDO, WD, bind_prefixes
-from migration_kg.wikidata.client import Term, WikidataClient, fetch_enrichment
+from migration_kg.wikidata.answers import Term
+from migration_kg.wikidata.client import WikidataClient
 from migration_kg.wikidata.ours import OurGraph, add_claim, local_name
+from migration_kg.wikidata.queries import fetch_enrichment
 
 ENRICHMENT_FILE = "wikidata-enrichment.ttl"
 WDT = Namespace("http://www.wikidata.org/prop/direct/")

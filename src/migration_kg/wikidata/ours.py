@@ -67,21 +67,6 @@ def similarity(ours: Iterable[str], theirs: Iterable[str]) -> tuple[float, str, 
     return best
 
 
-def day_bounds(value: str, end: bool = False) -> str:
-    """A date, year-month or year as ``YYYY-MM-DD``: the first day of the period, or its last with ``end``."""
-    text = value.lstrip("+")[:10]
-    if re.fullmatch(r"\d{4}", text):
-        return f"{text}-12-31" if end else f"{text}-01-01"
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        return f"{text}-31" if end else f"{text}-01"
-    return text
-
-
-def covers(start: str | None, finish: str | None, when: str) -> bool:
-    """True if the term from ``start`` to ``finish`` (open ends allowed) includes the day ``when``."""
-    return (start is None or day_bounds(start) <= when) and (finish is None or day_bounds(finish, True) >= when)
-
-
 def term_span(start: str | None, end: str | None) -> str:
     """A term of office in words: 'from 2017-11-16 to 2021-11-14', 'from 2017-11-16', 'to 2021-11-14'."""
     words = ([f"from {start}"] if start else []) + ([f"to {end}"] if end else [])
@@ -211,6 +196,10 @@ class OurGraph:
         """The schema:startDate and schema:endDate of ``node``, as text."""
         start, end = self.graph.value(node, SDO.startDate), self.graph.value(node, SDO.endDate)
         return (str(start) if start else None, str(end) if end else None)
+
+    def other_start_dates(self, node: URIRef) -> list[str]:
+        """Start dates another source gives for ``node`` (mkg:alternativeStartDate), kept beside ours."""
+        return sorted(str(d) for d in self.graph.objects(node, MKG.alternativeStartDate))
 
 
 def all_kind_classes() -> list[str]:

@@ -1,15 +1,22 @@
-"""``link suggest``: Wikidata candidates for our unlinked entities, found by label and scored with reasons."""
+"""``link suggest``: Wikidata candidates for our unlinked entities, found by name search and scored with reasons.
+
+Names are looked up with the search API (``wbsearchentities``: prefix matches on labels and aliases, accent- and
+case-insensitive, with Wikidata's language fallbacks, ``mul`` included); every candidate is then confirmed by
+type, country, office and dates with SPARQL.
+"""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from migration_kg.wikidata.client import Item, Statement, WikidataClient, fetch_items, fetch_statements, find_by_labels
-from migration_kg.wikidata.ours import OurGraph, all_kind_classes, day_bounds, similarity, term_span
+from migration_kg.wikidata.answers import SearchHit, TimeValue
+from migration_kg.wikidata.client import WikidataClient
+from migration_kg.wikidata.dates import span
+from migration_kg.wikidata.ours import OurGraph, all_kind_classes, similarity, term_span
+from migration_kg.wikidata.queries import Item, Statement, fetch_items, fetch_statements
 
 
 @dataclass
@@ -27,13 +34,20 @@ class Suggestion:
 
 
 def suggest_links(ours: OurGraph, client: WikidataClient, per_entity: int = 5) -> list[Suggestion]:
-    """Candidates for every entity without a link, by label (fr and en), filtered by type and scored."""
+    """Candidates for every entity without a link, by name search (fr and en), filtered by type and scored."""
     unlinked = [n for n in ours.entities() if ours.qid(n) is None and
                 not any(ours.graph.objects(n, SKOS.closeMatch))]
-    wanted = {n: {(variant, lang) for lang, text in ours.labels(n).items() for variant in _spellings(text)}
-              for n in unlinked}
-    found = find_by_labels(client, set().union(*wanted.values()) if wanted else set())
-    candidates = {n: sorted({q for key in keys for q in found.get(key, [])}) for n, keys in wanted.items()}
+    found = search_names(client, {(text, lang or "en") for n in unlinked for lang, text in ours.labels(n).items()})
+    matched: dict[URIRef, dict[str, list[str]]] = {}
+    for node in unlinked:
+        for lang, text in sorted(ours.labels(node).items()):
+            for hit in found.get((text, lang or "en"), []):
+                how = f"search '{text}' ({lang or 'en'}) matched {hit.match_type or 'name'} " \
+                      f"'{hit.match_text or hit.label}' ({hit.match_language or '?'})"
+                reasons = matched.setdefault(node, {}).setdefault(hit.qid, [])
+                if how not in reasons:
+                    reasons.append(how)
+    candidates = {n: sorted(matched.get(n, {})) for n in unlinked}
     qids = {q for qs in candidates.values() for q in qs}
     items = fetch_items(client, qids, all_kind_classes())
     targets_of: dict[str, set[str]] = {}
@@ -48,24 +62,29 @@ def suggest_links(ours: OurGraph, client: WikidataClient, per_entity: int = 5) -
              "P585": fetch_statements(client, events, "P585")}
     suggestions: list[Suggestion] = []
     for node in unlinked:
-        scored = [s for q in candidates[node] if (s := _score(ours, node, items[q], facts))]
+        scored = [s for q in candidates[node] if (s := _score(ours, node, items[q], facts, matched[node][q]))]
         scored.sort(key=lambda s: (-s.confidence, s.qid))
         suggestions.extend(scored[:per_entity])
     return suggestions
 
 
-def _score(ours: OurGraph, node: URIRef, item: Item, facts: dict[str, dict[str, list[Statement]]]) \
-        -> Suggestion | None:
+def search_names(client: WikidataClient, names: set[tuple[str, str]], limit: int = 10) \
+        -> dict[tuple[str, str], list[SearchHit]]:
+    """The search API's hits for each (text, language), one cached request per name."""
+    return {(text, lang): client.search(text, lang, limit) for text, lang in sorted(names)}
+
+
+def _score(ours: OurGraph, node: URIRef, item: Item, facts: dict[str, dict[str, list[Statement]]],
+           found_by: list[str]) -> Suggestion | None:
     """Score one candidate on label, type, country, office and dates; None if its type rules it out."""
     kind = ours.kind(node)
     assert kind is not None
     if not item.exists:
         return None
     target = item.target
-    names = [n for bucket in (item.labels, item.aliases) for ns in bucket.values() for n in ns]
-    ratio, mine, theirs = similarity(ours.labels(node).values(), names)
+    ratio, mine, theirs = similarity(ours.labels(node).values(), item.names(with_aliases=True))
     score = 0.5 * ratio
-    reasons = [f"label '{mine}' ~ '{theirs}' (similarity {ratio:.2f})"]
+    reasons = [*found_by, f"label '{mine}' ~ '{theirs}' (similarity {ratio:.2f})"]
     if item.classes.intersection(kind.wikidata):
         score += 0.2
         reasons.append(f"type matches: {kind.description}")
@@ -99,12 +118,6 @@ def _score(ours: OurGraph, node: URIRef, item: Item, facts: dict[str, dict[str, 
                       "skos:exactMatch" if exact else "skos:closeMatch", justification, reasons)
 
 
-def _spellings(text: str) -> set[str]:
-    """A label as written and without its accents (Wikidata aliases often drop them)."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return {text, unicodedata.normalize("NFC", bare)}
-
-
 def _office_score(ours: OurGraph, node: URIRef, held: list[Statement], reasons: list[str]) -> float:
     """Up to 0.2 for a candidate who held one of our offices (P39), during our term."""
     score = 0.0
@@ -115,7 +128,7 @@ def _office_score(ours: OurGraph, node: URIRef, held: list[Statement], reasons: 
             score = max(score, 0.15)
             reasons.append(f"position held: {ours.label(post)} ({post_q})")
             start, end = ours.dates(mandate)
-            if any(_overlap(start, end, s.start, s.end) for s in terms):
+            if any(_overlap(start, end, s) for s in terms):
                 score = max(score, 0.2)
                 reasons.append(f"term overlaps ours ({term_span(start, end)})")
     return score
@@ -125,16 +138,22 @@ def _event_date_score(ours: OurGraph, node: URIRef, facts: dict[str, dict[str, l
                       reasons: list[str]) -> float:
     """0.15 for an event candidate whose start time (P580) or point in time (P585) is our start date."""
     start, _end = ours.dates(node)
-    days = {s.value[:10] for p in ("P580", "P585") for s in facts[p].get(target, [])}
-    if start and start[:10] in days:
+    times = [s.time for p in ("P580", "P585") for s in facts[p].get(target, []) if s.time and not s.time.unknown]
+    if start and any(span(t)[0] <= span(start)[1] and span(start)[0] <= span(t)[1] for t in times):
         reasons.append(f"date matches ({start})")
         return 0.15
     return 0.0
 
 
-def _overlap(start: str | None, end: str | None, other_start: str | None, other_end: str | None) -> bool:
-    """True if two terms (open ends allowed) share at least one day."""
-    low = max(day_bounds(start) if start else "0000", day_bounds(other_start) if other_start else "0000")
-    high = min(day_bounds(end, True) if end else "9999", day_bounds(other_end, True) if other_end else "9999")
+def _overlap(start: str | None, end: str | None, term: Statement) -> bool:
+    """True if our term (open ends allowed) and a Wikidata term can share a day; unknown values never exclude."""
+    low = max(span(start)[0] if start else "0000", _edge(term.start, 0) or "0000")
+    high = min(span(end)[1] if end else "9999", _edge(term.end, 1) or "9999")
     return low <= high
 
+
+def _edge(value: TimeValue | None, side: int) -> str | None:
+    """The first (side 0) or last (side 1) day of a Wikidata time, None if absent or unknown."""
+    if value is not None and not value.unknown:
+        return value.bounds()[side]
+    return None
