@@ -96,7 +96,13 @@ def oxigraph_server(location: Path) -> Iterator[OxigraphServer]:
 
 
 #: How the misbehaving server answers, by name.
-MISBEHAVIOURS = ("hang", "error500", "html", "malformed-json", "too-many-requests", "unavailable")
+MISBEHAVIOURS = ("hang", "error500", "html", "malformed-json", "too-many-requests", "unavailable",
+                 "timeout500", "truncated-json", "banned")
+#: What the Wikidata Query Service sends when a query runs past its own limit: HTTP 500, the query echoed, then
+#: Blazegraph's exception (shape as the service sends it; the query text here is a stand-in).
+TIMEOUT_BODY = (b"SPARQL-QUERY: queryStr=SELECT ?item WHERE { ?item ?p ?o } LIMIT 100000000\n"
+                b"java.util.concurrent.TimeoutException\n"
+                b"\tat java.util.concurrent.FutureTask.get(FutureTask.java:205)\n")
 
 
 @dataclass
@@ -142,7 +148,14 @@ def _handler_for(server_state: MisbehavingServer) -> type[http.server.BaseHTTPRe
             elif mode == "html":
                 self._send(200, "text/html", b"<!doctype html><html><body>Not SPARQL</body></html>")
             elif mode == "malformed-json":
-                self._send(200, "application/sparql-results+json", b'{"head": {"vars": ["x"]}, "results": {"bind')
+                self._send(200, "application/sparql-results+json", b'{"head": {"vars": ["x"]}, "results": nope}')
+            elif mode == "timeout500":
+                self._send(500, "text/plain", TIMEOUT_BODY)
+            elif mode == "truncated-json":
+                self._cut_off(b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "va')
+            elif mode == "banned":
+                self._send(403, "text/plain", b"You have been banned until 2030-01-01T00:00:00Z, please respect "
+                                              b"throttling and retry-after headers.")
             else:
                 self._send(500, "text/plain", b"unknown mode")
 
@@ -155,6 +168,16 @@ def _handler_for(server_state: MisbehavingServer) -> type[http.server.BaseHTTPRe
             self.end_headers()
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
+
+        def _cut_off(self, part: bytes) -> None:
+            """Promise a longer body than is sent, then close: the answer stops mid-stream."""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(part) * 4))
+            self.end_headers()
+            self.wfile.write(part)
+            self.wfile.flush()
+            self.close_connection = True
 
         do_GET = _answer
         do_POST = _answer
