@@ -1,7 +1,8 @@
 """The polite Wikidata client: batching, cache, politeness headers, retries and every fault path.
 
 Every request goes to a real HTTP server on 127.0.0.1: Oxigraph loaded with the Wikidata-shaped fixture,
-a recording server written here, or the misbehaving server of tests/servers.py.
+a recording server written here, the misbehaving server of tests/helpers/servers.py (which also answers like the
+query service's timeouts and throttling), or the search API of tests/helpers/wikidata_search.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from servers import http_server, misbehaving_server, refused_url
 
 from migration_kg.cli.main import main
 from migration_kg.errors import (
+    UsageError,
+    WikidataBannedError,
     WikidataHTTPError,
     WikidataMalformedAnswerError,
     WikidataRateLimitedError,
@@ -29,15 +32,8 @@ from migration_kg.errors import (
     WikidataUnavailableError,
     WikidataUnreachableError,
 )
-from migration_kg.wikidata.client import (
-    USER_AGENT,
-    WikidataClient,
-    fetch_items,
-    fetch_statements,
-    find_by_labels,
-    qid,
-    retry_after_seconds,
-)
+from migration_kg.wikidata.client import WikidataClient, qid, retry_after_seconds
+from migration_kg.wikidata.queries import fetch_items, fetch_statements
 
 pytestmark = pytest.mark.server
 
@@ -78,23 +74,38 @@ def recording_server(body: dict[str, object] = GOOD) -> Iterator[Recorded]:
 
 
 def client_for(url: str, tmp_path: Path | None = None, **options: object) -> WikidataClient:
+    options.setdefault("contact", None)
     return WikidataClient(endpoint=url, cache_dir=tmp_path, **options)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- politeness and batching
 
 
-def test_request_is_a_post_with_user_agent_timeout_and_json_accept() -> None:
+def test_request_is_a_post_with_the_operators_contact_and_json_accept() -> None:
     with recording_server() as server:
-        rows = client_for(server.url, timeout=17).select("SELECT ?x WHERE {}")
+        client = client_for(server.url, contact="ops@example.org")
+        rows = client.select("SELECT ?x WHERE {}")
     assert [row["x"].value for row in rows] == ["1"]
     (request,) = server.requests
     headers = request["headers"]
-    assert headers["User-Agent"] == USER_AGENT
-    assert "migration-kg@users.noreply.github.com" in headers["User-Agent"]
+    assert headers["User-Agent"] == client.user_agent
+    assert headers["User-Agent"].startswith("migration-kg/0.1.0 (https://w3id.org/migration-kg; ops@example.org)")
+    assert "noreply" not in headers["User-Agent"]
     assert "application/sparql-results+json" in headers["Accept"]
     assert request["form"]["query"] == ["SELECT ?x WHERE {}"]
-    assert request["form"]["timeout"] == ["17"]
+
+
+@pytest.mark.parametrize("contact", [None, "", "migration-kg@users.noreply.github.com", "me"])
+def test_the_real_service_needs_a_contact_that_reaches_someone(contact: str | None) -> None:
+    client = WikidataClient(endpoint="https://query.wikidata.org/sparql", cache_dir=None, contact=contact or None)
+    with pytest.raises(UsageError, match="MIGRATION_KG_CONTACT") as error:
+        client.select("SELECT * WHERE {}")
+    assert error.value.exit_code == 2 and client.requests_made == 0
+
+
+def test_the_contact_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIGRATION_KG_CONTACT", "https://example.org/operator")
+    assert "https://example.org/operator" in WikidataClient(cache_dir=None).user_agent
 
 
 def test_values_lookups_are_batched_in_chunks() -> None:
@@ -123,18 +134,22 @@ def test_fetch_items_asks_two_queries_for_many_items(wikidata_endpoint: str) -> 
 def test_statements_carry_their_qualifiers_and_skip_deprecated_ones(wikidata_endpoint: str) -> None:
     client = client_for(wikidata_endpoint)
     mayors = fetch_statements(client, ["Q340"], "P6")["Q340"]
-    assert {(s.value, s.start, s.end) for s in mayors} == {
+    assert {(s.value, str(s.start), str(s.end) if s.end else None) for s in mayors} == {
         ("Q99000101", "2017-11-16", None), ("Q99000102", "2013-11-14", "2017-11-16")}
     positions = fetch_statements(client, ["Q16211070"], "P39")["Q16211070"]
-    assert [(s.value, s.start, s.end) for s in positions] == [("Q99000021", "2017-01-10", "2019-11-20")]
+    assert [(s.value, str(s.start), str(s.end)) for s in positions] == [("Q99000021", "2017-01-10", "2019-11-20")]
 
 
-def test_labels_are_found_in_both_languages_and_in_aliases(wikidata_endpoint: str) -> None:
-    found = find_by_labels(client_for(wikidata_endpoint), [("Valérie Plante", "fr"), ("Valerie Plante", "en"),
-                                                            ("Nobody Here", "en")])
-    assert sorted(found[("Valérie Plante", "fr")]) == ["Q99000101", "Q99000103", "Q99000104"]
-    assert found[("Valerie Plante", "en")] == ["Q99000103"]
-    assert ("Nobody Here", "en") not in found
+def test_search_finds_names_without_accents_and_through_mul(search_server) -> None:
+    client = client_for("http://127.0.0.1:9/sparql", search_api=search_server.url, contact="ops@example.org")
+    hits = client.search("Valerie Plante", "en")
+    assert [(h.qid, h.match_type, h.match_language) for h in hits] == [
+        ("Q99000101", "label", "mul"), ("Q99000104", "label", "en"), ("Q99000103", "alias", "en")]
+    assert [h.qid for h in client.search("valérie pl", "fr")] == ["Q99000101", "Q99000103", "Q99000104"]
+    assert client.search("Nobody Here", "fr") == []
+    request = search_server.requests[0]
+    assert (request["action"], request["type"], request["format"]) == ("wbsearchentities", "item", "json")
+    assert "ops@example.org" in request["User-Agent"]
 
 
 def test_qid_and_retry_after_parsing() -> None:
@@ -211,6 +226,9 @@ def test_429_after_every_retry_is_rate_limited() -> None:
 @pytest.mark.parametrize(("mode", "error_type", "message", "code"), [
     ("unavailable", WikidataUnavailableError, "503 Service Unavailable", 15),
     ("malformed-json", WikidataMalformedAnswerError, "not valid JSON", 13),
+    ("timeout500", WikidataTimeoutError, r"HTTP 500: the query hit the service's own time limit", 11),
+    ("truncated-json", WikidataTimeoutError, "cut off mid-stream", 11),
+    ("banned", WikidataBannedError, "HTTP 403 Forbidden: the service refuses this client for now", 16),
     ("html", WikidataMalformedAnswerError, "expected SPARQL JSON results, got text/html", 13),
     ("error500", WikidataHTTPError, r"HTTP 500 \(internal error\)", 12),
 ])
@@ -240,10 +258,36 @@ def test_a_refused_connection_is_unreachable() -> None:
     assert error.value.exit_code == 10 and str(error.value).startswith(url)
 
 
+def test_retry_after_longer_than_max_wait_stops_without_retrying() -> None:
+    slept: list[float] = []
+    with misbehaving_server("too-many-requests", retry_after=120, failures_before_success=1) as server:
+        client = client_for(server.url, max_wait=5, sleep=slept.append)
+        with pytest.raises(WikidataRateLimitedError, match=r"asks to wait 120 s \(Retry-After\), longer than "
+                                                            r"--max-wait 5 s") as error:
+            client.select("SELECT * WHERE {}")
+    assert error.value.exit_code == 14 and slept == [] and len(server.requests) == 1
+
+
+def test_a_shorter_max_wait_never_cuts_retry_after() -> None:
+    slept: list[float] = []
+    with misbehaving_server("unavailable", retry_after=3, failures_before_success=2) as server:
+        client_for(server.url, backoff=1.0, max_wait=4, sleep=slept.append).select("SELECT * WHERE {}")
+    assert slept == [3.0, 3.0]
+
+
+def test_the_timeout_message_is_one_line_without_the_query() -> None:
+    with misbehaving_server("timeout500") as server, pytest.raises(WikidataTimeoutError) as error:
+        client_for(server.url).select("SELECT * WHERE {}")
+    assert "\n" not in str(error.value) and "queryStr" not in str(error.value) and "SELECT" not in str(error.value)
+
+
 @pytest.mark.parametrize(("mode", "code", "message"), [
     ("too-many-requests", 14, "HTTP 429 Too Many Requests after 1 retry"),
     ("unavailable", 15, "HTTP 503 Service Unavailable after 1 retry"),
     ("malformed-json", 13, "the answer is not valid JSON"),
+    ("timeout500", 11, "HTTP 500: the query hit the service's own time limit"),
+    ("truncated-json", 11, "the answer was cut off mid-stream"),
+    ("banned", 16, "HTTP 403 Forbidden"),
     ("hang", 11, "no answer within the 1 s timeout"),
     ("error500", 12, "HTTP 500 (internal error)"),
 ])

@@ -1,4 +1,6 @@
-"""link check / suggest / accept / enrich against a real Oxigraph server loaded with the Wikidata-shaped fixture."""
+"""link check (old fixture: CLI, formats, cache), suggest (search API + real-shape items), accept and enrich
+(old fixture, whose enrichment values it holds) against real local servers. The checks themselves on Wikidata's
+real shapes are in test_check_real_shape.py."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from migration_kg.wikidata.accept import accept_mappings
 from migration_kg.wikidata.check import check_links
 from migration_kg.wikidata.client import WikidataClient
 from migration_kg.wikidata.enrich import enrich_links
-from migration_kg.wikidata.ours import OurGraph, day_bounds, normalise, similarity
+from migration_kg.wikidata.ours import OurGraph, normalise, similarity
 from migration_kg.wikidata.sssom import parse_metadata, read_sssom, sssom_text
 from migration_kg.wikidata.suggest import suggest_links
 
@@ -51,44 +53,14 @@ def test_normalise_and_similarity_ignore_case_accents_and_punctuation() -> None:
     assert similarity(["Freetown"], ["Nowhere Bay"])[0] < 0.3
 
 
-def test_day_bounds_widen_years_and_months() -> None:
-    assert day_bounds("2016-05") == "2016-05-01" and day_bounds("2016-05", end=True) == "2016-05-31"
-    assert day_bounds("2016", end=True) == "2016-12-31" and day_bounds("+2017-11-16T00:00:00Z") == "2017-11-16"
-
-
 # ---------------------------------------------------------------- link check
 
 
-def test_correct_links_pass_every_check(verdicts: dict[tuple[str, str], str]) -> None:
-    for check in ("item", "type", "label", "country", "mayor on 2018-12-07"):
-        assert verdicts[("city:montreal", check)] == "ok", check
-    assert verdicts[("person:valerie-plante", "position held")] == "ok"
-    assert verdicts[("person:ahmed-hussen", "position held")] == "ok"
-    assert verdicts[("country:canada", "type")] == "ok"
-    assert verdicts[("post:mayor-of-montreal", "type")] == "ok"
-
-
-def test_every_planted_problem_is_reported(verdicts: dict[tuple[str, str], str]) -> None:
-    assert verdicts[("city:bristol", "item")] == "wrong"
-    assert verdicts[("city:milan", "item")] == "warning"
-    assert verdicts[("city:kampala", "type")] == "wrong"
-    assert verdicts[("city:freetown", "label")] == "wrong"
-    assert verdicts[("city:marrakech", "country")] == "wrong"
-    assert verdicts[("city:athens", "mayor on 2018-12-07")] == "wrong"
-    assert verdicts[("city:los-angeles", "mayor on 2018-12-07")] == "not-comparable"
+def test_old_fixture_planted_problems_are_still_reported(verdicts: dict[tuple[str, str], str]) -> None:
     wrong = sorted(key for key, verdict in verdicts.items() if verdict == "wrong")
     assert wrong == [("city:athens", "mayor on 2018-12-07"), ("city:bristol", "item"), ("city:freetown", "label"),
                      ("city:kampala", "type"), ("city:marrakech", "country")]
-
-
-def test_a_redirect_is_followed_and_the_target_checked(our_graph: OurGraph, wikidata_endpoint: str) -> None:
-    rows = check_links(our_graph, WikidataClient(endpoint=wikidata_endpoint, cache_dir=None))
-    milan = {row.check: row for row in rows if row.entity == "city:milan"}
-    assert "merged into Q490" in milan["item"].wikidata
-    assert milan["type"].verdict == milan["label"].verdict == milan["country"].verdict == "ok"
-    athens = next(row for row in rows if row.entity == "city:athens" and row.check.startswith("mayor"))
-    assert "from 2011-01-01 to 2014-08-31 does not cover 2018-12-07" in athens.wikidata
-    assert "Sam Sample (Q99000013)" in athens.wikidata
+    assert verdicts[("city:milan", "item")] == "warning"
 
 
 def test_mayor_at_another_date(our_graph: OurGraph, wikidata_endpoint: str) -> None:
@@ -151,9 +123,10 @@ def test_cli_check_refuses_a_bad_date(runner, project_root: Path, wikidata_endpo
 
 
 @pytest.fixture(scope="module")
-def suggestions(project_root: Path, wikidata_endpoint: str) -> list:
+def suggestions(project_root: Path, real_shape_endpoint: str, search_server) -> list:
     ours = OurGraph.load(project_root)
-    return suggest_links(ours, WikidataClient(endpoint=wikidata_endpoint, cache_dir=None))
+    return suggest_links(ours, WikidataClient(endpoint=real_shape_endpoint, search_api=search_server.url,
+                                              cache_dir=None))
 
 
 def test_suggestions_are_ranked_with_their_reasons(suggestions: list) -> None:
@@ -162,11 +135,20 @@ def test_suggestions_are_ranked_with_their_reasons(suggestions: list) -> None:
     best, namesake = plante
     assert best.confidence == 1.0 and namesake.confidence == 0.4
     assert best.predicate == "skos:exactMatch" and best.justification == "semapv:CompositeMatching"
-    assert best.reasons == ["label 'Valérie Plante' ~ 'Valérie Plante' (similarity 1.00)",
+    assert best.reasons == ["search 'Valérie Plante' (en) matched label 'Valérie Plante' (mul)",
+                            "search 'Valérie Plante' (fr) matched label 'Valérie Plante' (mul)",
+                            "label 'Valérie Plante' ~ 'Valérie Plante' (similarity 1.00)",
                             "type matches: human (Q5)", "country matches (Q16)",
                             "position held: Mayor of Montreal (Q177645)",
                             "term overlaps ours (from 2017-11-16 to 2025-11-13)"]
     assert "country differs: ours Q16, Wikidata Q142" in namesake.reasons
+
+
+def test_offices_are_found_by_name_and_confirmed_by_type(suggestions: list) -> None:
+    offices = {(s.subject, s.qid, s.predicate, s.confidence) for s in suggestions if s.subject.startswith("post:")}
+    assert offices == {("post:mayor-of-bristol", "Q99000022", "skos:exactMatch", 0.7),
+                       ("post:mayor-of-milan", "Q99000023", "skos:exactMatch", 0.7),
+                       ("post:minister-of-immigration-canada", "Q99000021", "skos:exactMatch", 0.7)}
 
 
 def test_suggestions_filter_out_wrong_types_and_skip_linked_entities(suggestions: list) -> None:
@@ -198,12 +180,15 @@ def test_sssom_output_parses_as_yaml_and_tsv(suggestions: list, tmp_path: Path) 
     assert first["review"] == "" and first["_line"] == str(len(header) + 2)
 
 
-def test_cli_suggest_writes_the_file(runner, project_root: Path, wikidata_endpoint: str, tmp_path: Path) -> None:
+def test_cli_suggest_writes_the_file(runner, project_root: Path, real_shape_endpoint: str, search_server,
+                                     tmp_path: Path) -> None:
     out = tmp_path / "out.sssom.tsv"
-    result = runner.invoke(main, ["link", "suggest", "--project", str(project_root), "--endpoint", wikidata_endpoint,
-                                  "--no-cache", "--output", str(out)])
+    result = runner.invoke(main, ["link", "suggest", "--project", str(project_root), "--endpoint", real_shape_endpoint,
+                                  "--search-api", search_server.url, "--no-cache", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert "wrote 3 candidate mappings for 2 entities" in result.output
+    assert "wrote 6 candidate mappings for 5 entities" in result.output
+    assert "search 'Valérie Plante' (en) matched label 'Valérie Plante' (mul)" in out.read_text()
+    assert len(search_server.requests) >= 2 * 40  # one search per name and language, then SPARQL to confirm
     assert "person:valerie-plante\tValérie Plante\tskos:exactMatch\twikidata:Q99000101" in out.read_text()
 
 

@@ -16,7 +16,7 @@ from migration_kg.errors import UsageError
 from migration_kg.wikidata.client import WikidataClient
 from migration_kg.wikidata.dates import agree, covers
 from migration_kg.wikidata.ours import Kind, OurGraph, all_kind_classes, similarity, term_span
-from migration_kg.wikidata.queries import Item, Statement, best_rank, fetch_items, fetch_statements
+from migration_kg.wikidata.queries import Item, Statement, best_rank, fetch_items, fetch_statements, language_rank
 
 VERDICTS = ("ok", "wrong", "warning", "not-comparable")
 
@@ -65,7 +65,7 @@ def check_links(ours: OurGraph, client: WikidataClient, on_date: str | None = No
         rows.append(_type_row(row, kind, item))
         score, mine, theirs = similarity(ours.labels(node).values(), item.names())
         verdict = "ok" if score >= 0.85 else "warning" if score >= 0.6 else "wrong"
-        language = next((lang for lang in sorted(item.labels) if theirs in item.labels[lang]), "")
+        language = next((lang for lang in sorted(item.labels, key=language_rank) if theirs in item.labels[lang]), "")
         rows.append(row("label", mine or ours.label(node), f"{theirs}@{language} (similarity {score:.2f})"
                         if theirs else "(no fr, en or mul label)", verdict))
         if kind and kind.name == "city":

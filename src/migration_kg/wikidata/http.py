@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -67,7 +68,7 @@ def check_contact(contact: str | None, url: str) -> None:
 def user_agent(contact: str | None) -> str:
     """The User-Agent every request carries: tool, version, project page and the operator's contact."""
     who = f"{PROJECT_PAGE}; {contact}" if contact else PROJECT_PAGE
-    return f"migration-kg/{__version__} ({who}) python-urllib/{http.client.HTTPConnection._http_vsn_str}"
+    return f"migration-kg/{__version__} ({who}) Python-urllib/{sys.version_info.major}.{sys.version_info.minor}"
 
 
 def send(url: str, *, agent: str, accept: str, timeout: float, form: dict[str, str] | None = None,
