@@ -36,8 +36,8 @@ def run(runner, *args: str, env: dict[str, str] | None = None):
 def test_load_prints_one_summary_line_and_loads_the_graph(runner, store, dist_dir):
     result = run(runner, "load", "--dist", str(dist_dir), "--store", "oxigraph", "--endpoint", store.base)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"loaded 2,591 triples into <{DATASET_IRI}> at {store.base} in ")
-    assert "triples/s; graph-store protocol, replace); the graph holds 2,591 triples (before: 0)" in result.stdout
+    assert result.stdout.startswith(f"loaded 2,623 triples into <{DATASET_IRI}> at {store.base} in ")
+    assert "triples/s; graph-store protocol, replace); the graph holds 2,623 triples (before: 0)" in result.stdout
     assert remote_triples(store.query_url, DATASET_IRI) == local_triples(dist_dir / "migration-kg.nt")
 
 
@@ -46,7 +46,7 @@ def test_load_quietly_by_update_into_another_graph(runner, store, dist_dir):
     result = run(runner, "-q", "load", "--dist", str(dist_dir / "migration-kg.nt"), "--store", "oxigraph",
                  "--endpoint", store.base, "--graph", graph, "--protocol", "update", "--append")
     assert (result.exit_code, result.output) == (0, "")
-    assert len(remote_triples(store.query_url, graph)) == 2591
+    assert len(remote_triples(store.query_url, graph)) == 2623
 
 
 def test_wrong_token_exit_21_and_the_token_is_never_shown(runner, store, dist_dir):
@@ -82,7 +82,7 @@ def test_exit_codes_of_the_load_failures(runner, store, dist_dir, tmp_path):
     with store_proxy(store.base, swallow_write=2) as proxy:
         short = run(runner, "load", "--dist", str(dist_dir), "--store", "oxigraph", "--endpoint", proxy.base,
                     "--chunk-size", "1000")
-    assert short.exit_code == 23 and "the staging graph holds 1,591 triples" in short.output
+    assert short.exit_code == 23 and "the staging graph holds 1,623 triples" in short.output
     with store_proxy(store.base, fail_write=3) as proxy:
         partial = run(runner, "load", "--dist", str(dist_dir), "--store", "oxigraph", "--endpoint", proxy.base,
                       "--direct", "--chunk-size", "1000")
@@ -97,7 +97,7 @@ def test_dump_command(runner, dist_dir, tmp_path):
     out = tmp_path / "kg.nq.gz"
     result = run(runner, "dump", "--dist", str(dist_dir), "--out", str(out))
     assert result.exit_code == 0
-    assert result.output == f"wrote 2,591 quads in <{DATASET_IRI}> to {out} ({out.stat().st_size:,} bytes)\n"
+    assert result.output == f"wrote 2,623 quads in <{DATASET_IRI}> to {out} ({out.stat().st_size:,} bytes)\n"
 
 
 def query_count(base: str, text: str) -> int:
@@ -121,10 +121,10 @@ def test_sparql_server_serves_the_graph_until_stopped(dist_dir, tmp_path, stop_s
     try:
         first_line = process.stdout.readline()
         base = f"http://127.0.0.1:{port}"
-        assert first_line == (f"SPARQL endpoint {base}/query with 2,591 triples in <{DATASET_IRI}>; "
+        assert first_line == (f"SPARQL endpoint {base}/query with 2,623 triples in <{DATASET_IRI}>; "
                               f"query page {base}/; press Ctrl-C to stop\n")
-        assert query_count(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == 2591
-        assert query_count(base, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DATASET_IRI}> {{ ?s ?p ?o }} }}") == 2591
+        assert query_count(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == 2623
+        assert query_count(base, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DATASET_IRI}> {{ ?s ?p ?o }} }}") == 2623
         with urllib.request.urlopen(f"{base}/", timeout=10) as page:
             assert b"<html" in page.read().lower()
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith("migration-kg-oxigraph-")]
