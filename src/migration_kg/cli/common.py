@@ -16,6 +16,11 @@ engine_option = click.option(
     "--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
     help="SHACL engine: fast (SPARQL on pyoxigraph) or pyshacl (the reference); both report the same results.")
 
+sources_option = click.option(
+    "--sources", "sources", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of source texts that quotes are checked against, matched by SHA-256 (repeatable; default: "
+         "$MIGRATION_KG_SOURCES, else PROJECT/sources; PROJECT/texts is always searched).")
+
 
 class Settings:
     """Options shared by every command (verbosity), set on the group."""

@@ -11,6 +11,7 @@ from migration_kg import __version__
 from migration_kg.cli.common import Settings, print_violations
 from migration_kg.cli.link import link
 from migration_kg.cli.pipeline import build, validate
+from migration_kg.cli.provenance import quote, source
 from migration_kg.cli.query import query
 from migration_kg.cli.site import publish, serve
 from migration_kg.cli.store import dump, load, sparql_server
@@ -41,7 +42,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     ctx.obj = Settings(-1 if quiet else verbose)
 
 
-for command in (build, validate, link, query, publish, serve, load, dump, sparql_server):
+for command in (build, validate, source, quote, link, query, publish, serve, load, dump, sparql_server):
     main.add_command(command)
 
 __all__ = ["main"]

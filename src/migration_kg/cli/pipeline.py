@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from migration_kg.cli.common import Settings, engine_option, print_violations, progress_display, project_option
+from migration_kg.cli.common import (
+    Settings,
+    engine_option,
+    print_violations,
+    progress_display,
+    project_option,
+    sources_option,
+)
 from migration_kg.errors import EXIT_NOT_CONFORMING
 
 
@@ -16,19 +23,23 @@ from migration_kg.errors import EXIT_NOT_CONFORMING
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory (default: PROJECT/dist).")
 @engine_option
+@sources_option
 @click.pass_obj
-def build(settings: Settings, project_root: Path, out_dir: Path | None, engine: str) -> None:
-    """Load ontology and data, validate them, and write every output to dist/.
+def build(settings: Settings, project_root: Path, out_dir: Path | None, engine: str,
+          sources: tuple[Path, ...]) -> None:
+    """Load ontology and data, validate them (shapes, QC queries, quotes), and write every output to dist/.
 
+    Every quote whose source text is available (see --sources) must stand verbatim at its offsets.
     Exit codes: 0 built, 1 the data does not conform (dist/ untouched), 2 bad input or usage.
     """
     from migration_kg.pipeline.api import build as run_build
 
     with progress_display(settings) as step:
-        result = run_build(project_root, out_dir, step, engine)
+        result = run_build(project_root, out_dir, step, engine, list(sources) or None)
     if not settings.quiet:
         click.echo(f"built {result.triples} triples into {result.out_dir} "
-                   f"({len(result.files)} files); data conforms to every shape and QC query")
+                   f"({len(result.files)} files); data conforms to every shape and QC query; "
+                   f"{result.report.quote_summary}")
 
 
 @click.command()
@@ -37,10 +48,11 @@ def build(settings: Settings, project_root: Path, out_dir: Path | None, engine: 
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the validation report as Turtle to this file.")
 @engine_option
+@sources_option
 @click.pass_obj
 def validate(settings: Settings, project_root: Path, files: tuple[Path, ...], report_path: Path | None,
-             engine: str) -> None:
-    """Run the SHACL shapes and QC queries on the project's data, or on FILES instead.
+             engine: str, sources: tuple[Path, ...]) -> None:
+    """Run the SHACL shapes, QC queries and quote checks on the project's data, or on FILES instead.
 
     Exit codes: 0 conforms, 1 does not conform, 2 bad input or usage.
     """
@@ -48,14 +60,14 @@ def validate(settings: Settings, project_root: Path, files: tuple[Path, ...], re
     from migration_kg.pipeline.api import validate as run_validate
 
     with progress_display(settings) as step:
-        report = run_validate(files, project_root, step, engine)
+        report = run_validate(files, project_root, step, engine, list(sources) or None)
     if report_path is not None:
         from migration_kg.graph.serialize import to_turtle
 
         write_file_atomically(report_path, to_turtle(report.to_graph()))
     if not report.conforms:
         print_violations(report)
-        click.echo(f"does not conform: {len(report.violations)} violations", err=True)
+        click.echo(f"does not conform: {len(report.violations)} violations; {report.quote_summary}", err=True)
         sys.exit(EXIT_NOT_CONFORMING)
     if not settings.quiet:
-        click.echo("conforms: no SHACL violation, every QC query returned no rows")
+        click.echo(f"conforms: no SHACL violation, every QC query returned no rows; {report.quote_summary}")

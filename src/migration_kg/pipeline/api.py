@@ -12,17 +12,21 @@ from migration_kg.shacl.validation import ValidationReport
 
 
 def build(project_root: Path | str = ".", out_dir: Path | str | None = None,
-          progress: Progress | None = None, engine: str = "fast") -> BuildResult:
+          progress: Progress | None = None, engine: str = "fast",
+          sources: Sequence[Path | str] | None = None) -> BuildResult:
     """Build ``dist/`` from the project at ``project_root``; see :func:`migration_kg.pipeline.build.build`."""
-    return _build(project_root, out_dir, progress, engine)
+    return _build(project_root, out_dir, progress, engine, sources)
 
 
 def validate(files: Sequence[Path | str] = (), project_root: Path | str = ".",
-             progress: Progress | None = None, engine: str = "fast") -> ValidationReport:
-    """Validate the project's data, or ``files`` instead when given, against its shapes and QC queries.
+             progress: Progress | None = None, engine: str = "fast",
+             sources: Sequence[Path | str] | None = None) -> ValidationReport:
+    """Validate the project's data, or ``files`` instead when given, against its shapes, QC queries and texts.
 
     ``engine`` is the SHACL engine: ``fast`` (the default) or ``pyshacl`` (the reference); both report the same.
+    ``sources`` are the folders of source texts that quotes are checked against (default: ``$MIGRATION_KG_SOURCES``
+    or PROJECT/sources, and always PROJECT/texts).
     """
     project = Project.at(project_root)
     loaded = load_project(project, progress, [Path(f) for f in files] if files else None)
-    return validate_loaded(loaded, engine)
+    return validate_loaded(loaded, engine, sources)

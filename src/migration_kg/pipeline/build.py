@@ -7,7 +7,7 @@ a million triples fit in well under a gigabyte. An rdflib graph of the data is o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +22,8 @@ from migration_kg.graph.jsonld import Context, load_context
 from migration_kg.graph.load import load_dataset, load_graph, load_store, store_rewrites, store_to_graph
 from migration_kg.graph.serialize import FORMATS, serialize, write_formats
 from migration_kg.project import Project
+from migration_kg.provenance.check import check_quotes, quote_violations
+from migration_kg.provenance.texts import SourceTexts
 from migration_kg.shacl.validation import (
     ENGINES,
     ValidationReport,
@@ -94,16 +96,26 @@ def load_project(project: Project, progress: Progress | None = None,
     return LoadedProject(project, ontology, shapes, load_context(project.context_file), store, added, faithful)
 
 
-def validate_loaded(loaded: LoadedProject, engine: str = "fast") -> ValidationReport:
-    """Validate a loaded project's data with the SHACL engine ``engine`` and every QC query."""
+def validate_loaded(loaded: LoadedProject, engine: str = "fast",
+                    sources: Sequence[Path | str] | None = None) -> ValidationReport:
+    """Validate a loaded project's data: the SHACL engine ``engine``, every QC query, and every quote.
+
+    Quotes are checked against the source texts found in ``sources`` (see
+    :func:`migration_kg.provenance.texts.sources_folders`) and the project's ``texts/``.
+    """
     if engine not in ENGINES:
         raise UsageError(f"unknown SHACL engine {engine!r} (use one of {', '.join(ENGINES)})")
     qc_files = loaded.project.qc_files()
     if engine == "fast":
         if loaded.faithful is not None:
             raise_store_rewrites()
-        return validate_store(loaded.store, loaded.shapes, qc_files)
-    return validate_graph(loaded.data, loaded.shapes, loaded.ontology, qc_files, engine)
+        report = validate_store(loaded.store, loaded.shapes, qc_files)
+    else:
+        report = validate_graph(loaded.data, loaded.shapes, loaded.ontology, qc_files, engine)
+    quotes = check_quotes(loaded.store, SourceTexts.at(loaded.project.root, sources))
+    report.violations.extend(quote_violations(quotes, loaded.store))
+    report.quote_summary = quotes.summary
+    return report
 
 
 def write_graph_files(loaded: LoadedProject, directory: Path) -> list[str]:
@@ -133,19 +145,23 @@ def render_outputs(loaded: LoadedProject, report: ValidationReport) -> dict[str,
 
 
 def build(project_root: Path | str = ".", out_dir: Path | str | None = None,
-          progress: Progress | None = None, engine: str = "fast") -> BuildResult:
+          progress: Progress | None = None, engine: str = "fast",
+          sources: Sequence[Path | str] | None = None) -> BuildResult:
     """Load, validate and write the knowledge graph; raise NotConformingError (dist/ untouched) if invalid.
 
     ``engine`` is the SHACL engine: ``fast`` (SPARQL on pyoxigraph) or ``pyshacl`` (the reference).
+    ``sources`` are the folders of source texts that quotes are checked against (default: see
+    :func:`migration_kg.provenance.texts.sources_folders`).
     """
     step = progress or (lambda _message: None)
     project = Project.at(project_root)
     target = Path(out_dir) if out_dir is not None else project.root / "dist"
     loaded = load_project(project, step)
-    step("validating (SHACL and quality-control queries)")
-    report = validate_loaded(loaded, engine)
+    step("validating (SHACL, quality-control queries and quotes)")
+    report = validate_loaded(loaded, engine, sources)
     if not report.conforms:
-        error = NotConformingError(f"the data does not conform: {len(report.violations)} violations")
+        error = NotConformingError(
+            f"the data does not conform: {len(report.violations)} violations; {report.quote_summary}")
         error.report = report  # type: ignore[attr-defined]
         raise error
     step("writing outputs")

@@ -53,6 +53,8 @@ class ValidationReport:
 
     violations: list[Violation] = field(default_factory=list)
     qc_results: list[QcResult] = field(default_factory=list)
+    #: "N quotes checked, M unchecked (text not available)", once quotes were checked against source texts.
+    quote_summary: str = ""
 
     @property
     def conforms(self) -> bool:
@@ -82,6 +84,8 @@ class ValidationReport:
         """The report for people: one block per problem, naming the entity by its label."""
         lines = [f"Conforms: {'yes' if self.conforms else 'no'}",
                  f"SHACL and quality-control violations: {len(self.violations)}"]
+        if self.quote_summary:
+            lines.append(f"Quotes: {self.quote_summary}")
         for violation in self.violations:
             lines.append("")
             lines.append(f"- {violation.focus_label} <{violation.focus}>")
