@@ -22,6 +22,10 @@ def article_path() -> Path:
     return Path(override) if override else ROOT.parent / "shared" / "seeds" / "article-fr.txt"
 
 
+#: Every build and validation in the tests checks the article's quotes against its text, as CI does.
+os.environ.setdefault("MIGRATION_KG_SOURCES", str(article_path().parent))
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return ROOT
@@ -55,8 +59,9 @@ def dist_dir(built: BuildResult) -> Path:
 def project_copy(tmp_path: Path) -> Path:
     """A private copy of the project's sources, safe to break."""
     target = tmp_path / "project"
-    for name in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(ROOT / name, target / name)
+    for name in ("ontology", "data", "shapes", "queries", "texts"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, target / name)
     return target
 
 

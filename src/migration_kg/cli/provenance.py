@@ -92,7 +92,7 @@ def quote_find(settings: Settings, project_root: Path, source_ref: str, words: s
 @project_option
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if some offsets are missing or wrong.")
-@click.option("--reformat", is_flag=True, help="Accept rewriting a file that is not in the canonical layout.")
+@click.option("--reformat", is_flag=True, help="Accept losing comments that a file has after its header.")
 @sources_option
 @click.pass_obj
 def quote_fill(settings: Settings, project_root: Path, files: tuple[Path, ...], check: bool, reformat: bool,

@@ -2,11 +2,13 @@
 
 The data files are written in rdflib's Turtle layout (subjects sorted, one predicate a line) under a header
 of comment lines, so a file can be read, changed and written back with a diff limited to what changed. A
-file in any other layout (comments between the triples, say) is refused rather than reformatted silently.
+file in another layout is written back in that layout; one with comments after its header is refused, since
+they would be lost, unless the caller accepts that.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +26,7 @@ class DataFile:
     path: Path
     header: str
     graph: Graph
-    #: Whether writing the file back unchanged would give the same text (else writing it reformats it).
+    #: False when the file has comments after its header, which writing it back would lose.
     canonical: bool = True
     reformat: bool = False
 
@@ -35,17 +37,17 @@ class DataFile:
             raise InputError("only Turtle (.ttl) data files can be edited", path)
         text = path.read_text(encoding="utf-8")
         data = cls(path, _header(text), load_graph([path]), reformat=reformat)
-        data.canonical = data.render() == _normalised(text)
+        data.canonical = not any(_has_comment(line) for line in text.splitlines()[len(data.header.splitlines()):])
         return data
 
     def render(self) -> str:
-        body = self.graph.serialize(format="turtle").strip()
-        return (self.header + "\n\n" if self.header else "") + body + "\n"
+        body = self.graph.serialize(format="turtle").lstrip("\n")
+        return (self.header + "\n\n" if self.header else "") + body
 
     def write(self) -> Path:
         if not self.canonical and not self.reformat:
-            raise InputError("this file is not in the canonical Turtle layout (rdflib's, under a header comment), "
-                             "so writing it back would reformat it; pass --reformat to accept that", self.path)
+            raise InputError("this file has comments after its header, which writing it back would lose; "
+                             "pass --reformat to accept that", self.path)
         return write_file_atomically(self.path, self.render())
 
 
@@ -58,7 +60,9 @@ def _header(text: str) -> str:
     return "\n".join(lines)
 
 
-def _normalised(text: str) -> str:
-    header = _header(text)
-    body = text[len(header):].strip()
-    return (header + "\n\n" if header else "") + body + "\n"
+_STRINGS_AND_IRIS = re.compile(r'"""(?:.|\n)*?"""|"(?:[^"\\]|\\.)*"|<[^>\s]*>')
+
+
+def _has_comment(line: str) -> bool:
+    """Whether a Turtle line holds a comment (a ``#`` outside strings and IRIs)."""
+    return "#" in _STRINGS_AND_IRIS.sub("", line)
