@@ -78,10 +78,44 @@ def test_plante_term_and_trip(data: Graph) -> None:
 
 def test_quebec_context(data: Graph) -> None:
     share = data.value(iri("city/montreal"), MKG.newcomerShare)
-    assert data.value(share, SDO.value) == Literal("0.67", datatype=XSD.decimal)
+    two_thirds = Literal("0.666666666666666666", datatype=XSD.decimal)
+    assert data.value(share, SDO.value) == two_thirds  # "près des deux tiers": about 2/3 ...
+    assert data.value(share, SDO.maxValue) == two_thirds  # ... and no more
+    assert data.value(share, MKG.shareOf) == iri("place/quebec")
     sanctuary = iri("event/montreal-sanctuary-city-announcement")
     assert (sanctuary, MKG.selfDescription, Literal("ville sanctuaire", lang="fr")) in data
     assert data.value(sanctuary, MKG.reason, any=True) is not None
+    assert data.value(sanctuary, SDO.eventStatus) is None  # the announcement was made ...
+    dropped = Literal("ville sanctuaire", lang="fr")
+    assert (iri("city/montreal"), MKG.dropsSelfDescription, dropped) in data  # ... the dropping is announced
+    (claim,) = list(data.subjects(RDF.predicate, MKG.dropsSelfDescription))
+    assert data.value(claim, MKG.modality) == iri("modality/planned")
+    reduction = iri("event/quebec-immigration-threshold-reduction")
+    assert data.value(reduction, SDO.startDate) == Literal("2018-12-04", datatype=XSD.date)
+    plan = iri("work/montreal-integration-action-plan-2018")
+    assert data.value(plan, SDO.datePublished) == Literal("2018-12-05", datatype=XSD.date)
+
+
+def test_terms_of_office_end_where_the_sources_say(data: Graph) -> None:
+    first = iri("mandate/erias-lukwago-lord-mayor-of-kampala")
+    second = iri("mandate/erias-lukwago-lord-mayor-of-kampala-2016")
+    assert data.value(first, SDO.endDate) == Literal("2013-11-25", datatype=XSD.date)
+    assert data.value(second, SDO.startDate) == Literal("2016", datatype=XSD.gYear)
+    assert data.value(second, MKG.holder) == iri("person/erias-lukwago")
+    kaminis, rees = iri("mandate/giorgos-kaminis-mayor-of-athens"), iri("mandate/marvin-rees-mayor-of-bristol")
+    assert data.value(kaminis, SDO.endDate) == Literal("2019", datatype=XSD.gYear)
+    assert data.value(rees, SDO.endDate) == Literal("2024-05", datatype=XSD.gYearMonth)
+
+
+def test_the_story_has_its_actors_and_numbers(data: Graph) -> None:
+    forum_officials = iri("organization/elected-officials-mayoral-forum-2018")
+    assert data.value(iri("event/adoption-of-cities-declaration"), MKG.adoptedBy) == forum_officials
+    assert data.value(iri("organization/council-of-cities-on-migration"), SDO.founder) == forum_officials
+    declaration = iri("work/cities-declaration-marrakech-2018")
+    assert data.value(declaration, MKG.addressesIssueOf) == iri("event/montreal-sanctuary-city-announcement")
+    assert (iri("commitment/access-to-education"), MKG.means, Literal("tous les moyens nécessaires", lang="fr")) in data
+    trip = iri("event/plante-trip-to-morocco-2018")
+    assert data.value(trip, MKG.durationInDays) == Literal(5, datatype=XSD.integer)
 
 
 def test_wikidata_links_are_confirmed_ones(data: Graph) -> None:
