@@ -66,6 +66,8 @@ class ValidationReport:
         report = URIRef("https://w3id.org/migration-kg/validation-report")
         graph.add((report, RDF.type, SH.ValidationReport))
         graph.add((report, SH.conforms, Literal(self.conforms)))
+        if self.quote_summary:
+            graph.add((report, RDFS.comment, Literal(self.quote_summary, lang="en")))
         for index, violation in enumerate(self.violations, start=1):
             node = BNode(f"result{index:05d}")
             graph.add((report, SH.result, node))
