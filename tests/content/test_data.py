@@ -78,7 +78,7 @@ def test_plante_term_and_trip(data: Graph) -> None:
 
 def test_quebec_context(data: Graph) -> None:
     share = data.value(iri("city/montreal"), MKG.newcomerShare)
-    two_thirds = Literal("0.666666666666666666", datatype=XSD.decimal)
+    two_thirds = Literal("0.666666666666666", datatype=XSD.decimal)
     assert data.value(share, SDO.value) == two_thirds  # "près des deux tiers": about 2/3 ...
     assert data.value(share, SDO.maxValue) == two_thirds  # ... and no more
     assert data.value(share, MKG.shareOf) == iri("place/quebec")
