@@ -21,6 +21,8 @@ PACKAGE_VERSION = "1.0.0"
 LAYER = "ne_110m_admin_0_countries"
 SOURCE_NOTE = (f"Base map: Natural Earth 1:110m countries ({LAYER}, public domain), "
                f"read from the PyPI package {PACKAGE} {PACKAGE_VERSION}.")
+SOURCE_NOTE_FR = (f"Fond de carte : pays de Natural Earth au 1:110m ({LAYER}, domaine public), "
+                  f"lus dans le paquet PyPI {PACKAGE} {PACKAGE_VERSION}.")
 
 Ring = list[tuple[float, float]]
 

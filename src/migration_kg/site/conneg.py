@@ -10,6 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from migration_kg.site.langneg import (
+    apache_language_headers,
+    apache_language_rules,
+    nginx_home_location,
+    nginx_language_map,
+)
+
 #: Media type -> document suffix, in the server's order of preference for ties.
 DOCUMENT_TYPES: dict[str, str] = {
     "text/html": ".html",
@@ -117,12 +124,14 @@ def htaccess() -> str:
         "AddType application/rdf+xml .rdf",
         "AddType application/sparql-query .rq",
         "AddType image/svg+xml .svg",
+        "AddType image/x-icon .ico",
         "AddCharset utf-8 .html .ttl .jsonld .nt .rdf .txt .rq .css .js .svg",
         "",
         "RewriteEngine On",
         "RewriteBase /",
         "",
     ]
+    lines += apache_language_rules(_THING_REGEX, [t for t in _RULE_ORDER if DOCUMENT_TYPES[t] != ".html"])
     for media_type in _RULE_ORDER:
         suffix = DOCUMENT_TYPES[media_type]
         pattern = _regex(media_type)
@@ -140,6 +149,7 @@ def htaccess() -> str:
         "",
         "<IfModule mod_headers.c>",
         "  Header always append Vary Accept env=VARY_ACCEPT",
+        *apache_language_headers(),
         "</IfModule>",
         "",
     ]
@@ -162,6 +172,13 @@ map $http_accept $mkg_suffix {{
 {map_lines}
 }}
 
+{nginx_language_map()}
+# The French page for French-first readers asking for HTML.
+map "$mkg_suffix:$mkg_language" $mkg_page_language {{
+    default  "";
+    html:fr/  fr/;
+}}
+
 server {{
     listen 8080;
     root /srv/migration-kg/site;
@@ -176,6 +193,7 @@ server {{
         text/css css;
         application/javascript js;
         image/svg+xml svg;
+        image/x-icon ico;
         text/plain txt;
         text/turtle ttl;
         application/ld+json jsonld;
@@ -186,13 +204,14 @@ server {{
 
     # A named capture: evaluating the map runs its regexes, which would overwrite $1.
     location ~ "^/(?<mkg_thing>{_THING_REGEX[1:-1]})$" {{
-        add_header Vary Accept always;
+        add_header Vary "Accept, Accept-Language" always;
         if (!-f $document_root/$mkg_thing.$mkg_suffix) {{
             return 404;
         }}
-        return 303 /$mkg_thing.$mkg_suffix;
+        return 303 /$mkg_page_language$mkg_thing.$mkg_suffix;
     }}
 
+{nginx_home_location()}
     location / {{
         try_files $uri $uri/ =404;
     }}

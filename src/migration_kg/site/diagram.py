@@ -17,6 +17,7 @@ from rdflib.namespace import RDF
 
 from migration_kg.namespaces import MKG, SDO
 from migration_kg.site.html import esc, page_path, relative
+from migration_kg.site.i18n import choose
 from migration_kg.site.labels import LabelPlacer, Spot, candidate_spots, text_width
 from migration_kg.site.model import CLAIM_STATEMENT, SiteGraph, kind_of
 
@@ -189,37 +190,56 @@ def _place_labels(site: SiteGraph, nodes: list[Node], edges: list[tuple[int, int
     return [placed[i] for i in range(len(nodes))]
 
 
-def network_diagram(site: SiteGraph, *, from_page: str = "index.html", standalone: bool = False) -> str:
-    """The diagram as SVG: a linked, labelled circle per entity, a line per connection, and a legend."""
+@dataclass
+class NetworkLayout:
+    """The diagram's drawn nodes, edges and label spots, computed once and drawn in each language."""
+
+    nodes: list[Node]
+    edges: list[tuple[int, int]]
+    texts: list[tuple[Spot, str, str]]
+
+
+def network_layout(site: SiteGraph) -> NetworkLayout:
+    """Lay the diagram out: which entities it draws, where, and where their labels go."""
     groups = _groups(site)
     nodes = [Node(iri, group) for iri, group in sorted(groups.items(), key=lambda item: (item[1], str(item[0])))]
     index = {node.iri: i for i, node in enumerate(nodes)}
     edges = [(index[a], index[b]) for a, b in network_edges(site, groups)]
     layout(nodes, edges)
+    return NetworkLayout(nodes, edges, _place_labels(site, nodes, edges))
+
+
+def network_diagram(site: SiteGraph, drawing: NetworkLayout | None = None, *, from_page: str = "index.html",
+                    standalone: bool = False) -> str:
+    """The diagram as SVG in the page's language: a linked, labelled circle per entity, a line per connection,
+    and a legend. A label cut short carries the full name as its tooltip."""
+    drawing = drawing or network_layout(site)
+    nodes, edges = drawing.nodes, drawing.edges
     lines = "".join(f'<line x1="{nodes[i].x:.1f}" y1="{nodes[i].y:.1f}" x2="{nodes[j].x:.1f}" '
                     f'y2="{nodes[j].y:.1f}"/>' for i, j in edges)
-    texts = _place_labels(site, nodes, edges)
     circles = []
-    for node, (spot, english, french) in zip(nodes, texts, strict=True):
+    for node, (spot, english, french) in zip(nodes, drawing.texts, strict=True):
         colour = GROUPS[node.group][2]
+        name = choose(english, french)
+        shown = label_text(node, name)
+        tooltip = f"<title>{esc(name)}</title>" if shown != name else ""
         circles.append(
             f'<a href="{esc(relative(from_page, page_path(node.iri)))}" class="node node-{node.group}">'
-            f"<title>{esc(english)} / {esc(french)}</title>"
+            f"<title>{esc(name)}</title>"
             f'<circle cx="{node.x:.1f}" cy="{node.y:.1f}" r="{_radius(node)}" fill="{colour}"/>'
-            f'<text class="node-label bi" x="{spot.x:.1f}" y="{spot.baseline:.1f}" text-anchor="{spot.anchor}">'
-            f'<tspan lang="en">{esc(label_text(node, english))}</tspan>'
-            f'<tspan lang="fr">{esc(label_text(node, french))}</tspan>'
-            f"</text></a>")
+            f'<text class="node-label" x="{spot.x:.1f}" y="{spot.baseline:.1f}" text-anchor="{spot.anchor}">'
+            f"{tooltip}{esc(shown)}</text></a>")
     legend = "".join(
         f'<g transform="translate({24 + 190 * i},{HEIGHT - 22})"><circle r="7" cx="7" cy="0" fill="{colour}"/>'
-        f'<text class="legend bi" x="20" y="4"><tspan lang="en">{esc(en)}</tspan><tspan lang="fr">{esc(fr)}'
-        f"</tspan></text></g>" for i, (en, fr, colour) in enumerate(GROUPS.values()))
+        f'<text class="legend" x="20" y="4">{esc(choose(en, fr))}</text></g>'
+        for i, (en, fr, colour) in enumerate(GROUPS.values()))
     style = ('<style>.edges line{stroke:#8a94a0;stroke-width:1.2}.node-label,.legend{font:13px sans-serif;'
-             'fill:#1b1b1b;paint-order:stroke;stroke:#fff;stroke-width:3px}.bi>[lang="fr"]{display:none}</style>'
+             'fill:#1b1b1b;paint-order:stroke;stroke:#fff;stroke-width:3px}</style>'
              if standalone else "")
     namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
+    title = esc(choose("How the entities connect", "Les liens entre les entités"))
     return (f'<svg{namespace} class="network" viewBox="0 0 {WIDTH} {HEIGHT}" aria-labelledby="network-title" '
-            f'role="group"><title id="network-title">How the entities connect / Les liens entre les entités'
-            f'</title>{style}<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>'
+            f'role="group"><title id="network-title">{title}</title>{style}'
+            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>'
             f'<g class="edges">{lines}</g><g class="nodes">{"".join(circles)}</g>'
             f'<g class="legend-box">{legend}</g></svg>')

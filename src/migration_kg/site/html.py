@@ -1,24 +1,17 @@
-"""Small HTML building blocks shared by every page: escaping, bilingual text, links, literals, the page frame."""
+"""Small HTML building blocks shared by every page: escaping, text in the page's language, links, literals."""
 
 from __future__ import annotations
 
 import json
-import posixpath
 from html import escape
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
 from migration_kg.namespaces import is_own_entity
+from migration_kg.site.i18n import LANGUAGES, choose, current_language, relative_path
 from migration_kg.site.model import SiteGraph, local_name, local_path
-from migration_kg.site.terms import TERM_LABELS, UI
-
-_MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"),
-}
+from migration_kg.site.terms import MONTHS, TERM_LABELS, UI
 
 
 def esc(text: object) -> str:
@@ -27,36 +20,40 @@ def esc(text: object) -> str:
 
 
 def bi(english: str, french: str) -> str:
-    """The same text in both languages; the stylesheet shows the one the reader chose."""
-    return f'<span class="bi"><span lang="en">{esc(english)}</span><span lang="fr">{esc(french)}</span></span>'
+    """Interface text in the language of the page being written, escaped."""
+    return esc(choose(english, french))
 
 
 def ui(key: str) -> str:
-    """An interface string in both languages."""
+    """An interface string in the page's language."""
     return bi(*UI[key])
 
 
 def bi_labels(labels: dict[str, str], fallback: str) -> str:
-    """Bilingual text from a label map; a missing language falls back to the other one."""
-    english = labels.get("en") or labels.get("fr") or labels.get("") or fallback
-    french = labels.get("fr") or labels.get("en") or labels.get("") or fallback
-    return bi(english, french)
+    """A label in the page's language; a label borrowed from the other language is marked with its ``lang``."""
+    language = current_language()
+    if language in labels:
+        return esc(labels[language])
+    for other in (*LANGUAGES, ""):
+        if labels.get(other):
+            return f'<span lang="{esc(other or "und")}">{esc(labels[other])}</span>'
+    return esc(fallback)
 
 
 def node_label(site: SiteGraph, node: URIRef) -> str:
-    """An entity's label in both languages."""
+    """An entity's label in the page's language."""
     return bi_labels(site.labels(node), local_name(str(node)))
 
 
 def term_label(site: SiteGraph, term: URIRef) -> str:
-    """A class or property name in both languages: the ontology's label, else our interface table."""
+    """A class or property name in the page's language: the ontology's label, else our interface table."""
     labels = {lit.language: str(lit) for lit in site.ontology.objects(term, RDFS.label)
               if isinstance(lit, Literal) and lit.language}
     if labels:
         return bi_labels(labels, local_name(str(term)))
     if str(term) in TERM_LABELS:
         return bi(*TERM_LABELS[str(term)])
-    return bi(local_name(str(term)), local_name(str(term)))
+    return f"<code>{esc(local_name(str(term)))}</code>"
 
 
 def page_path(node: URIRef) -> str:
@@ -65,14 +62,8 @@ def page_path(node: URIRef) -> str:
 
 
 def relative(from_page: str, target: str) -> str:
-    """A relative link from the page at ``from_page`` to the site path ``target``."""
-    fragment = ""
-    if "#" in target:
-        target, fragment = target.split("#", 1)
-        fragment = "#" + fragment
-    if not target:
-        return fragment
-    return posixpath.relpath(target, posixpath.dirname(from_page) or ".") + fragment
+    """A relative link from the page at ``from_page`` to the site path ``target`` (pages in the same language)."""
+    return relative_path(from_page, target)
 
 
 def term_href(from_page: str, term: URIRef) -> str:
@@ -94,15 +85,31 @@ def entity_link(site: SiteGraph, from_page: str, node: URIRef, css: str = "") ->
     return f'<a{css_attr} rel="external" href="{esc(str(node))}">{term_label(site, node)}</a>'
 
 
-def format_date(value: str) -> str:
-    """An ISO date as '7 December 2018' / '7 décembre 2018'; anything else unchanged."""
+def date_text(value: str, language: str) -> str:
+    """An ISO date, or year and month, in words ('10 December 2018', '1er décembre 2018', 'mai 2016');
+    anything else unchanged."""
+    parts = value.split("-")
     try:
-        year, month, day = (int(part) for part in value.split("-"))
-        english = f"{day} {_MONTHS['en'][month - 1]} {year}"
-        french = f"{'1er' if day == 1 else day} {_MONTHS['fr'][month - 1]} {year}"
-    except (ValueError, IndexError):
+        numbers = [int(part) for part in parts]
+        if len(numbers) not in (2, 3) or len(parts[0]) != 4 or not 1 <= numbers[1] <= 12:
+            return value
+        name = MONTHS[language][numbers[1] - 1]
+    except ValueError:
+        return value
+    if len(numbers) == 2:
+        return f"{name} {numbers[0]}"
+    day = numbers[2]
+    if language == "fr":
+        return f"{'1er' if day == 1 else day} {name} {numbers[0]}"
+    return f"{day} {name} {numbers[0]}"
+
+
+def format_date(value: str) -> str:
+    """An ISO date in words in the page's language, as a ``<time>`` element; anything else unchanged."""
+    text = date_text(value, current_language())
+    if text == value:
         return esc(value)
-    return f'<time datetime="{esc(value)}">{bi(english, french)}</time>'
+    return f'<time datetime="{esc(value)}">{esc(text)}</time>'
 
 
 def format_literal(value: Literal) -> str:
@@ -131,49 +138,3 @@ def format_value(site: SiteGraph, from_page: str, value: URIRef | Literal) -> st
 def json_for_script(document: object) -> str:
     """JSON that is safe inside a <script> element."""
     return json.dumps(document, ensure_ascii=False, indent=1).replace("</", "<\\/")
-
-
-def page(from_page: str, title: tuple[str, str], body: str, *, description: str = "",
-         head: str = "", canonical: str = "") -> str:
-    """A complete HTML document with the site header (navigation, language switch) and footer."""
-    root = relative(from_page, "index.html")
-    english, french = title
-    meta = f'<meta name="description" content="{esc(description)}">\n' if description else ""
-    canonical_link = f'<link rel="canonical" href="{esc(canonical)}">\n' if canonical else ""
-    return f"""<!DOCTYPE html>
-<html lang="en" data-title-en="{esc(english)}" data-title-fr="{esc(french)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(english)}</title>
-{meta}{canonical_link}<link rel="stylesheet" href="{esc(relative(from_page, "assets/style.css"))}">
-<script src="{esc(relative(from_page, "assets/site.js"))}" defer></script>
-{head}</head>
-<body>
-<a class="skip" href="#main">{ui("skip")}</a>
-<header class="site-header">
-<div class="wrap header-row">
-<a class="brand" href="{esc(root)}">{ui("site")}</a>
-<nav aria-label="site">
-<a href="{esc(root)}">{ui("home")}</a>
-<a href="{esc(relative(from_page, "ontology.html"))}">{ui("ontology")}</a>
-<a href="{esc(relative(from_page, "index.html#downloads"))}">{ui("downloads")}</a>
-</nav>
-<div class="lang-switch" role="group" aria-label="Language / Langue">
-<button type="button" data-set-lang="en" lang="en" aria-pressed="true">English</button>
-<button type="button" data-set-lang="fr" lang="fr" aria-pressed="false">Français</button>
-</div>
-</div>
-</header>
-<main id="main" class="wrap">
-{body}
-</main>
-<footer class="site-footer">
-<div class="wrap">
-<p>{ui("licence_line")} · <a href="{esc(root)}#cite">{ui("cite")}</a></p>
-</div>
-</footer>
-</body>
-</html>
-"""
-

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from migration_kg.namespaces import BASE
-from migration_kg.site.basemap import SOURCE_NOTE
-from migration_kg.site.html import bi, entity_link, esc, page, ui
+from migration_kg.site.basemap import SOURCE_NOTE, SOURCE_NOTE_FR
+from migration_kg.site.frame import page
+from migration_kg.site.html import bi, entity_link, esc, relative, ui
+from migration_kg.site.i18n import choose, current_language, localized_file
 from migration_kg.site.model import SiteGraph, kind_of
 from migration_kg.site.release import DESCRIPTION, TITLE, ReleaseFile
 from migration_kg.site.terms import KIND_TITLES
@@ -40,6 +42,11 @@ class ExampleQuery:
             if value:
                 meta[key.strip()] = value.strip()
         return cls(path.name, text, meta)
+
+    @property
+    def slug(self) -> str:
+        """The file name without ``.rq``: the question's anchor on the query page."""
+        return self.name.removesuffix(".rq")
 
     def title(self, language: str) -> str:
         return self.meta.get(f"title-{language}") or self.meta.get("title") or self.name
@@ -74,7 +81,8 @@ def _entity_lists(site: SiteGraph) -> str:
         nodes = by_kind.get(kind)
         if not nodes:
             continue
-        nodes = sorted(nodes, key=lambda n: site.label(n, "en").lower())
+        language = current_language()
+        nodes = sorted(nodes, key=lambda n: (site.label(n, language).lower(), str(n)))
         items = "".join(f"<li>{entity_link(site, 'index.html', node)}</li>" for node in nodes)
         title = KIND_TITLES.get(kind, (kind, kind))
         sections.append(f'<section class="kind" aria-labelledby="kind-{esc(kind)}"><h3 id="kind-{esc(kind)}">'
@@ -93,16 +101,18 @@ def _size(size: int) -> str:
 
 def _downloads(files: list[ReleaseFile]) -> str:
     rows = "".join(
-        f'<tr><td><a href="{esc(f.path)}">{esc(Path(f.path).name)}</a></td>'
+        f'<tr><td><a href="{esc(relative("index.html", f.path))}">{esc(Path(f.path).name)}</a></td>'
         f"<td><code>{esc(f.media_type)}</code></td><td class=\"num\">{_size(f.size)}</td>"
         f'<td><code class="hash" title="{f.sha256}">{f.sha256[:16]}&hellip;</code></td></tr>'
         for f in files)
     return (f'<table class="downloads"><thead><tr><th scope="col">{bi("File", "Fichier")}</th><th scope="col">'
             f'{bi("Media type", "Type de média")}</th><th scope="col">{bi("Size", "Taille")}</th><th scope="col">'
             f"SHA-256</th></tr></thead><tbody>{rows}</tbody></table>"
-            f'<p>{bi("Release description:", "Description de la version :")} <a href="void.ttl">VoID</a> · '
-            f'<a href="dcat.ttl">DCAT</a> · <a href="SHA256SUMS">SHA256SUMS</a> · '
-            f'<a href="ontology.html">{ui("ontology")}</a></p>')
+            f'<p>{bi("Release description:", "Description de la version :")} '
+            + " · ".join(f'<a href="{esc(relative("index.html", path))}">{name}</a>'
+                         for path, name in (("void.ttl", "VoID"), ("dcat.ttl", "DCAT"), ("SHA256SUMS", "SHA256SUMS"),
+                                            ("ontology.html", ui("ontology"))))
+            + "</p>")
 
 
 def _queries(queries: list[ExampleQuery]) -> str:
@@ -110,13 +120,15 @@ def _queries(queries: list[ExampleQuery]) -> str:
         none = bi("This release has no example queries.", "Cette version ne contient aucune requête exemple.")
         return f"<p>{none}</p>"
     items = []
+    run = bi("Run it in your browser", "L'exécuter dans le navigateur")
     for query in queries:
         purpose = bi(query.meta.get("purpose-en", ""), query.meta.get("purpose-fr", query.meta.get("purpose-en", "")))
         needs = query.meta.get("needs")
         note = f' <span class="badge">{bi("needs: " + needs, "requiert : " + needs)}</span>' if needs else ""
         items.append(f'<details class="query"><summary>{bi(query.title("en"), query.title("fr"))}{note}</summary>'
                      f'<p>{purpose}</p><pre><code class="sparql">{esc(query.text)}</code></pre>'
-                     f'<p><a href="queries/{esc(query.name)}">{esc(query.name)}</a></p></details>')
+                     f'<p><a href="{esc(relative("index.html", "queries/" + query.name))}">{esc(query.name)}</a> · '
+                     f'<a href="{esc(relative("index.html", "query.html#" + query.slug))}">{run}</a></p></details>')
     return "".join(items)
 
 
@@ -126,8 +138,11 @@ def index_page(site: SiteGraph, facts: IndexFacts, map_svg: str, map_caption: st
     article = next((n for n in site.described_entities() if kind_of(str(n)) == "work"
                     and "la-presse" in str(n)), None)
     article_link = entity_link(site, "index.html", article) if article is not None else ""
-    citation = (f"migration-kg contributors ({facts.issued[:4]}). {TITLE[0]}. Version {facts.version}. "
-                f"{BASE} — data licensed CC BY 4.0.")
+    citation = choose(f"migration-kg contributors ({facts.issued[:4]}). {TITLE[0]}. Version {facts.version}. "
+                      f"{BASE} — data licensed CC BY 4.0.",
+                      f"Contributeurs de migration-kg ({facts.issued[:4]}). {TITLE[1]}. Version {facts.version}. "
+                      f"{BASE} — données sous licence CC BY 4.0.")
+    network_file = relative("index.html", localized_file("network.svg"))
     body = f"""<section class="hero">
 <h1>{bi(*TITLE)}</h1>
 <p class="lede">{bi(*DESCRIPTION)}</p>
@@ -147,19 +162,24 @@ def index_page(site: SiteGraph, facts: IndexFacts, map_svg: str, map_caption: st
                    "that a fact links, directly or through a membership or a funding. Click a circle to open its "
                    "page.", "Villes, conseil, bailleurs de fonds, pays, événements et textes ; un trait relie deux "
                    "entités liées par un fait, directement ou par une adhésion ou un financement. Cliquez sur un "
-                   "cercle pour ouvrir sa page.")} <a href="network.svg">network.svg</a></p></figcaption>
+                   "cercle pour ouvrir sa page.")} <a href="{esc(network_file)}">network.svg</a></p></figcaption>
 </figure>
 </section>
 <section aria-labelledby="browse"><h2 id="browse">{bi("Browse the entities", "Parcourir les entités")}</h2>
 {_entity_lists(site)}
 </section>
 <section aria-labelledby="downloads"><h2 id="downloads">{ui("downloads")}</h2>
-<p>{bi(f"Version {facts.version}, issued {facts.issued}.", f"Version {facts.version}, publiée le {facts.issued}.")}</p>
+<p>{bi(f"Version {facts.version}, issued {facts.issued}.",
+       f"Version {facts.version}, publiée le {facts.issued}.")}</p>
 {_downloads(files)}
 </section>
 <section aria-labelledby="sparql"><h2 id="sparql">{bi("Example SPARQL queries", "Exemples de requêtes SPARQL")}</h2>
-<p>{bi("Run them on the downloaded graph, or on the endpoint of `migration-kg serve` at /sparql.",
-       "Exécutez-les sur le graphe téléchargé, ou sur le point d'accès de `migration-kg serve` à /sparql.")}</p>
+<p>{bi("Run them on the downloaded graph, on the endpoint of",
+       "Exécutez-les sur le graphe téléchargé, sur le point d'accès de")}
+<code>migration-kg serve</code> {bi("at", "à")} <code>/sparql</code>, {bi("or", "ou")}
+<a href="{esc(relative("index.html", "query.html"))}">{bi("edit and run them on the questions page",
+                                                        "modifiez-les et exécutez-les sur la page des questions")}</a>.
+</p>
 {_queries(queries)}
 </section>
 <section aria-labelledby="cite"><h2 id="cite">{ui("cite")}</h2>
@@ -172,7 +192,7 @@ def index_page(site: SiteGraph, facts: IndexFacts, map_svg: str, map_caption: st
 <p>{bi("Data: Creative Commons Attribution 4.0 (CC BY 4.0). Code: MIT.",
        "Données : Creative Commons Attribution 4.0 (CC BY 4.0). Code : MIT.")}
 <a rel="license external" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a></p>
-<p class="muted">{esc(SOURCE_NOTE)}</p>
+<p class="muted">{bi(SOURCE_NOTE, SOURCE_NOTE_FR)}</p>
 <p class="muted">{bi(*credits)}</p>
 </section>"""
-    return page("index.html", TITLE, body, description=DESCRIPTION[0], canonical=BASE)
+    return page("index.html", TITLE, body, description=choose(*DESCRIPTION))

@@ -14,9 +14,10 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from migration_kg.namespaces import MKG, SDO
-from migration_kg.site.basemap import SOURCE_NOTE, Country, equal_earth, ring_area_centroid
+from migration_kg.site.basemap import SOURCE_NOTE, SOURCE_NOTE_FR, Country, equal_earth, ring_area_centroid
 from migration_kg.site.geonames import Gazetteer, Located, Wanted, source_note
 from migration_kg.site.html import bi, entity_link, esc, node_label, page_path, relative
+from migration_kg.site.i18n import choose, current_language, localized_file
 from migration_kg.site.labels import LabelPlacer, candidate_spots, text_width
 from migration_kg.site.model import SiteGraph, local_name
 
@@ -106,10 +107,11 @@ def locate_members(site: SiteGraph, gazetteer: Gazetteer) -> dict[URIRef, Locate
 
 def _marker_title(site: SiteGraph, city: URIRef, located: Located, country: str) -> str:
     place = located.place
+    name = site.label(city, current_language())
     if place is None:
-        return f"{site.label(city, 'en')} — no GeoNames match: placed at the centre of {country}"
-    return (f"{site.label(city, 'en')} — GeoNames {place.geonameid} "
-            f"({place.latitude:.4f}, {place.longitude:.4f})")
+        return choose(f"{name} — no GeoNames match: placed at the centre of {country}",
+                      f"{name} — aucune fiche GeoNames : placé au centre de {country}")
+    return f"{name} — GeoNames {place.geonameid} ({place.latitude:.4f}, {place.longitude:.4f})"
 
 
 def world_map(site: SiteGraph, countries: list[Country], located: dict[URIRef, Located], *,
@@ -140,14 +142,16 @@ def world_map(site: SiteGraph, countries: list[Country], located: dict[URIRef, L
         if feature.continent == "Antarctica" or not feature.rings:
             continue
         css = "land member" if feature.name in member_countries else "land"
-        shapes.append(f'<path class="{css}" d="{_path(frame, feature)}"><title>{esc(feature.name)}</title></path>')
+        name = choose(feature.name, feature.name_fr or feature.name)
+        shapes.append(f'<path class="{css}" d="{_path(frame, feature)}"><title>{esc(name)}</title></path>')
     markers, labels = [], []
     boxes = {city: (x - 8, y - 8, x + 8, y + 8) for city, (x, y) in anchors.items()}
     placer = LabelPlacer((2, 2, WIDTH - 2, frame.height - 2), list(boxes.values()))
     for city in sorted(anchors, key=lambda c: (anchors[c][1], anchors[c][0])):
         x, y = anchors[city]
         found = located.get(city, Located(None))
-        country_name = site.label(picture.countries[city], "en") if city in picture.countries else "its country"
+        country_name = (site.label(picture.countries[city], current_language()) if city in picture.countries
+                        else choose("its country", "son pays"))
         geonames = f' data-geonames-id="{found.place.geonameid}"' if found.place is not None else ""
         markers.append(f'<a href="{esc(relative(from_page, page_path(city)))}" class="marker" '
                        f'data-city="{esc(local_name(str(city)))}"{geonames}>'
@@ -156,17 +160,16 @@ def world_map(site: SiteGraph, countries: list[Country], located: dict[URIRef, L
         english, french = site.label(city, "en"), site.label(city, "fr")
         width = max(text_width(english, 14, bold=True), text_width(french, 14, bold=True))
         spot = placer.place(candidate_spots(x, y, 7, width, 14), own=boxes[city])
-        labels.append(f'<text class="city-label bi" x="{spot.x:.1f}" y="{spot.baseline:.1f}" '
-                      f'text-anchor="{spot.anchor}"><tspan lang="en">{esc(english)}</tspan>'
-                      f'<tspan lang="fr">{esc(french)}</tspan></text>')
+        labels.append(f'<text class="city-label" x="{spot.x:.1f}" y="{spot.baseline:.1f}" '
+                      f'text-anchor="{spot.anchor}">{esc(choose(english, french))}</text>')
     style = ('<style>.land{fill:#e4e7eb;stroke:#fff;stroke-width:.5}.member{fill:#9ecae1}'
              '.marker circle{fill:#d55e00;stroke:#fff;stroke-width:2}.city-label{font:600 14px sans-serif;'
-             'fill:#1b1b1b;paint-order:stroke;stroke:#fff;stroke-width:4px}.bi>[lang="fr"]{display:none}</style>'
+             'fill:#1b1b1b;paint-order:stroke;stroke:#fff;stroke-width:4px}</style>'
              if standalone else "")
     namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
     picture.svg = (f'<svg{namespace} class="world-map" viewBox="0 0 {WIDTH} {frame.height}" '
                    f'aria-labelledby="map-title" role="group">'
-                   f'<title id="map-title">Council member cities / Villes membres du conseil</title>{style}'
+                   f'<title id="map-title">{bi("Council member cities", "Villes membres du conseil")}</title>{style}'
                    f'<rect class="sea" width="{WIDTH}" height="{frame.height}" fill="#f7fbff"/>'
                    + "".join(shapes) + '<g class="markers">' + "".join(markers) + "</g>"
                    + '<g class="labels">' + "".join(labels) + "</g></svg>")
@@ -180,7 +183,7 @@ def map_point(lon: float, lat: float) -> tuple[float, float]:
 
 def _places_table(site: SiteGraph, picture: MapPicture, from_page: str) -> str:
     rows = []
-    for city in sorted(picture.placed, key=lambda c: site.label(c, "en").lower()):
+    for city in sorted(picture.placed, key=lambda c: (site.label(c, current_language()).lower(), str(c))):
         place = picture.located.get(city, Located(None)).place
         country = picture.countries.get(city)
         country_cell = node_label(site, country) if country is not None else ""
@@ -222,5 +225,6 @@ def map_caption(site: SiteGraph, picture: MapPicture, geonames_version: str, fro
     parts.append(f'<p class="muted">{bi(*source_note(geonames_version))} '
                  f'<a rel="external" href="https://www.geonames.org/">geonames.org</a> · '
                  f'<a rel="license external" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a></p>')
-    parts.append(f'<p class="muted">{esc(SOURCE_NOTE)} <a href="map.svg">map.svg</a></p>')
+    standalone = relative(from_page, localized_file("map.svg"))
+    parts.append(f'<p class="muted">{bi(SOURCE_NOTE, SOURCE_NOTE_FR)} <a href="{esc(standalone)}">map.svg</a></p>')
     return "".join(parts)

@@ -64,11 +64,13 @@ class SiteGraph:
         self.data = data
         self.ontology = ontology
         self._claims_by_statement: dict[tuple, list[Claim]] = defaultdict(list)
+        self._claims_by_subject: dict[URIRef, list[Claim]] = defaultdict(list)
         self.claims: dict[URIRef, Claim] = {}
         for iri in sorted(data.subjects(RDF.type, MKG.Claim)):
             claim = self._read_claim(iri)
             self.claims[iri] = claim
             self._claims_by_statement[(claim.subject, claim.predicate, claim.object)].append(claim)
+            self._claims_by_subject[claim.subject].append(claim)
 
     def _read_claim(self, iri: URIRef) -> Claim:
         value = self.data.value
@@ -125,6 +127,11 @@ class SiteGraph:
     def claims_for(self, subject: URIRef, predicate: URIRef, value: URIRef | Literal) -> list[Claim]:
         """The claims whose statement is exactly this triple."""
         return list(self._claims_by_statement.get((subject, predicate, value), ()))
+
+    def claims_by_subject(self, subject: URIRef) -> list[Claim]:
+        """The claims about ``subject``, in order of their place in their source."""
+        return sorted(self._claims_by_subject.get(subject, ()),
+                      key=lambda c: (c.start if c.start is not None else 1 << 30, str(c.iri)))
 
     def facts(self, node: URIRef) -> list[Fact]:
         """The entity's outgoing facts (header predicates left out), language variants of one value grouped."""

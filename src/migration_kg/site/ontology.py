@@ -6,7 +6,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from migration_kg.namespaces import MKG, ONTOLOGY_IRI
-from migration_kg.site.html import bi, bi_labels, esc, page, term_href, term_label
+from migration_kg.site.frame import page
+from migration_kg.site.html import bi, bi_labels, esc, relative, term_href, term_label
+from migration_kg.site.i18n import choose
 from migration_kg.site.model import SiteGraph, local_name
 
 FROM_PAGE = "ontology.html"
@@ -94,11 +96,13 @@ def ontology_page(site: SiteGraph) -> str:
             f'<p class="iri"><code>{esc(ONTOLOGY_IRI)}</code> · {bi("namespace", "espace de noms")} '
             f'<code>{esc(str(MKG))}</code> · {bi("prefix", "préfixe")} <code>mkg:</code> · '
             f"{bi('version', 'version')} {esc(version or '')} · "
-            f'<a href="ontology.ttl" type="text/turtle">Turtle</a> · '
-            f'<a href="ontology.jsonld" type="application/ld+json">JSON-LD</a> · '
-            f'<a href="ontology.nt" type="application/n-triples">N-Triples</a></p></header>'
-            f'<nav class="toc" aria-label="contents"><ul>{"".join(toc)}</ul></nav>'
+            + " · ".join(f'<a href="{esc(relative(FROM_PAGE, "ontology" + suffix))}" type="{media}">{name}</a>'
+                         for suffix, name, media in ((".ttl", "Turtle", "text/turtle"),
+                                                     (".jsonld", "JSON-LD", "application/ld+json"),
+                                                     (".nt", "N-Triples", "application/n-triples")))
+            + "</p></header>"
+            f'<nav class="toc" aria-label="{bi("Contents", "Sommaire")}"><ul>{"".join(toc)}</ul></nav>'
             + "".join(terms_by_section) + _alignment(site))
     english = title.get("en", "migration-kg ontology")
-    return page(FROM_PAGE, (english, title.get("fr", english)), body, canonical=ONTOLOGY_IRI,
-                description=description.get("en", ""))
+    return page(FROM_PAGE, (english, title.get("fr", english)), body,
+                description=choose(description.get("en", ""), description.get("fr", description.get("en", ""))))

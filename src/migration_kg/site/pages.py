@@ -9,6 +9,7 @@ from rdflib.namespace import RDFS
 
 from migration_kg.graph import jsonld
 from migration_kg.namespaces import SDO
+from migration_kg.site.frame import page
 from migration_kg.site.html import (
     bi,
     bi_labels,
@@ -17,7 +18,6 @@ from migration_kg.site.html import (
     format_value,
     json_for_script,
     node_label,
-    page,
     page_path,
     relative,
     term_href,
@@ -25,18 +25,12 @@ from migration_kg.site.html import (
     ui,
 )
 from migration_kg.site.model import RELATION_KINDS, Claim, Fact, SiteGraph, kind_of, local_name, local_path
-from migration_kg.site.terms import KIND_TITLES, TERM_LABELS
+from migration_kg.site.terms import KIND_TITLES
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 DATA_FORMATS = ((".ttl", "Turtle", "text/turtle"), (".jsonld", "JSON-LD", "application/ld+json"),
                 (".nt", "N-Triples", "application/n-triples"))
-
-
-def _plain_label(site: SiteGraph, node: URIRef | Literal, language: str) -> str:
-    if isinstance(node, Literal):
-        return str(node)
-    return site.label(node, language)
 
 
 def evidence(site: SiteGraph, from_page: str, claims: list[Claim]) -> str:
@@ -150,7 +144,9 @@ def _claims_from_source(site: SiteGraph, from_page: str, source: URIRef) -> str:
             + "\n".join(rows) + "\n</tbody></table></section>")
 
 
-def _head(site: SiteGraph, from_page: str, node: URIRef, kind: str, parent: URIRef | None = None) -> str:
+def entity_head(site: SiteGraph, from_page: str, node: URIRef, kind: str, parent: URIRef | None = None,
+                heading: str | None = None) -> str:
+    """The breadcrumb and the header of an entity's page: types, name (or ``heading``), labels, IRI, Wikidata."""
     types = " ".join(f'<a class="badge" href="{esc(term_href(from_page, t))}">{term_label(site, t)}</a>'
                      for t in site.types(node))
     labels = site.labels(node)
@@ -165,78 +161,45 @@ def _head(site: SiteGraph, from_page: str, node: URIRef, kind: str, parent: URIR
           else f'<a href="{esc(index)}#kind-{esc(kind)}">{bi(*kind_title)}</a>')
     return (f'<nav class="crumbs" aria-label="breadcrumb"><a href="{esc(index)}">{ui("home")}</a> &rsaquo; '
             f"{up}</nav>\n"
-            f'<header class="entity-head"><p class="types">{types}</p>\n<h1>{node_label(site, node)}</h1>\n'
+            f'<header class="entity-head"><p class="types">{types}</p>\n<h1>{heading or node_label(site, node)}</h1>\n'
             f'<p class="all-labels">{both}</p>\n<p class="iri"><span class="muted">{ui("iri")}</span> '
             f"<code>{esc(str(node))}</code></p>{wikidata}</header>")
 
 
-def _formats(from_page: str, node: URIRef) -> str:
-    stem = local_path(str(node)).rsplit("/", 1)[-1]
-    links = " ".join(f'<a class="format" href="{esc(stem + suffix)}" type="{media}">{name}</a>'
+def data_formats(from_page: str, node: URIRef) -> str:
+    """Links to the entity's documents (Turtle, JSON-LD, N-Triples)."""
+    stem = local_path(str(node))
+    links = " ".join(f'<a class="format" href="{esc(relative(from_page, stem + suffix))}" type="{media}">{name}</a>'
                      for suffix, name, media in DATA_FORMATS)
     return f'<section aria-labelledby="as-data"><h2 id="as-data">{ui("formats")}</h2><p>{links}</p></section>'
 
 
-def _alternates(node: URIRef) -> str:
-    stem = local_path(str(node)).rsplit("/", 1)[-1]
-    return "".join(f'<link rel="alternate" type="{media}" href="{esc(stem + suffix)}">\n'
+def data_alternates(from_page: str, node: URIRef) -> str:
+    """The head's links to the entity's documents."""
+    stem = local_path(str(node))
+    return "".join(f'<link rel="alternate" type="{media}" href="{esc(relative(from_page, stem + suffix))}">\n'
                    for suffix, _name, media in DATA_FORMATS)
 
 
 def entity_page(site: SiteGraph, node: URIRef, context: jsonld.Context) -> str:
-    """The HTML page of one entity (claims get :func:`claim_page`)."""
+    """The HTML page of one entity (claims have their own page, in :mod:`migration_kg.site.claims`)."""
     from_page = page_path(node)
     kind = kind_of(str(node))
-    if kind == "claim":
-        return claim_page(site, node, context)
     facts = site.facts(node)
-    body = [_head(site, from_page, node, kind)]
+    body = [entity_head(site, from_page, node, kind)]
     description = next((str(v) for v in site.data.objects(node, RDFS.comment)), "")
     if facts:
         body.append(f'<section aria-labelledby="facts"><h2 id="facts">{ui("facts")}</h2>'
                     f"{_facts_table(site, from_page, node, facts)}</section>")
     body.append(_incoming_table(site, from_page, node))
     body.append(_claims_from_source(site, from_page, node))
-    body.append(_formats(from_page, node))
-    head = _alternates(node) + _embedded_jsonld(site, node, context)
+    body.append(data_formats(from_page, node))
+    head = data_alternates(from_page, node) + embedded_jsonld(site, node, context)
     title = (site.label(node, "en"), site.label(node, "fr"))
-    return page(from_page, title, "\n".join(part for part in body if part), head=head, canonical=str(node),
-                description=description)
+    return page(from_page, title, "\n".join(part for part in body if part), head=head, description=description)
 
 
-def claim_page(site: SiteGraph, node: URIRef, context: jsonld.Context) -> str:
-    """The page of one claim: the statement it supports, its quote and where that quote comes from."""
-    from_page = page_path(node)
-    claim = site.claims[node]
-    statement = (f'<table class="facts statement"><tbody>'
-                 f'<tr><th scope="row">{term_label(site, URIRef(_RDF + "subject"))}</th>'
-                 f"<td>{entity_link(site, from_page, claim.subject)}</td></tr>"
-                 f'<tr><th scope="row">{term_label(site, URIRef(_RDF + "predicate"))}</th>'
-                 f'<td><a href="{esc(term_href(from_page, claim.predicate))}">'
-                 f"{term_label(site, claim.predicate)}</a></td></tr>"
-                 f'<tr><th scope="row">{term_label(site, URIRef(_RDF + "object"))}</th>'
-                 f"<td>{format_value(site, from_page, claim.object)}</td></tr></tbody></table>")
-    body = [
-        _head(site, from_page, node, "claim", parent=claim.subject),
-        f'<section aria-labelledby="statement"><h2 id="statement">{ui("statement")}</h2>{statement}</section>',
-        f'<section aria-labelledby="quote"><h2 id="quote">{ui("quote")}</h2>'
-        f"{evidence(site, from_page, [claim])}</section>",
-        _formats(from_page, node),
-    ]
-    title = tuple(f"{site.label(claim.subject, lang)} \u2013 {_predicate_text(site, claim.predicate, lang)} \u2013 "
-                  f"{_plain_label(site, claim.object, lang)}" for lang in ("en", "fr"))
-    head = _alternates(node) + _embedded_jsonld(site, node, context)
-    return page(from_page, (title[0], title[1]), "\n".join(body), head=head, canonical=str(node))
-
-
-def _predicate_text(site: SiteGraph, predicate: URIRef, language: str) -> str:
-    for label in site.ontology.objects(predicate, RDFS.label):
-        if isinstance(label, Literal) and label.language == language:
-            return str(label)
-    pair = TERM_LABELS.get(str(predicate))
-    return pair[0 if language == "en" else 1] if pair else local_name(str(predicate))
-
-
-def _embedded_jsonld(site: SiteGraph, node: URIRef, context: jsonld.Context) -> str:
+def embedded_jsonld(site: SiteGraph, node: URIRef, context: jsonld.Context) -> str:
+    """The entity's document as JSON-LD inside the page."""
     document = jsonld.to_jsonld(site.entity_document(node), context)
     return f'<script type="application/ld+json">\n{json_for_script(document)}\n</script>\n'

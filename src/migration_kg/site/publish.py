@@ -28,16 +28,24 @@ from migration_kg.namespaces import bind_prefixes
 from migration_kg.pipeline.build import build
 from migration_kg.project import Project
 from migration_kg.site.basemap import load_countries
+from migration_kg.site.claims import claim_page
 from migration_kg.site.conneg import htaccess, nginx_conf
-from migration_kg.site.diagram import network_diagram
+from migration_kg.site.diagram import NetworkLayout, network_diagram, network_layout
+from migration_kg.site.favicon import SVG as FAVICON_SVG
+from migration_kg.site.favicon import favicon_ico
 from migration_kg.site.geonames import Located, load_gazetteer, missing_message, source_note
 from migration_kg.site.html import page_path
+from migration_kg.site.i18n import LANGUAGE_NAMES, LANGUAGES, in_language, localized_file, writing_in
 from migration_kg.site.index import ExampleQuery, IndexFacts, index_page
 from migration_kg.site.map import locate_members, map_caption, world_map
 from migration_kg.site.model import SiteGraph, kind_of, local_path
 from migration_kg.site.ontology import ontology_page
 from migration_kg.site.pages import entity_page
+from migration_kg.site.questions import query_page
 from migration_kg.site.release import dcat_graph, describe_files, sha256sums, validate_release, void_graph
+from migration_kg.site.search import INDEX_PATH as SEARCH_INDEX
+from migration_kg.site.search import search_index, search_page
+from migration_kg.site.timeline import timeline_entries, timeline_page
 
 Progress = Callable[[str], None]
 
@@ -87,16 +95,48 @@ def _asset(name: str) -> bytes:
 
 
 def _documents(site: SiteGraph, context: Context) -> dict[str, str | bytes]:
+    """The RDF documents of every entity and of the ontology (shared by both languages)."""
     files: dict[str, str | bytes] = {}
     for node in site.entities():
-        files[page_path(node)] = entity_page(site, node, context)
         document = bind_prefixes(site.entity_document(node))
         stem = local_path(str(node))
         for suffix, fmt in DOCUMENT_SUFFIXES.items():
             files[stem + suffix] = serialize(document, fmt, context)
     for suffix, fmt in DOCUMENT_SUFFIXES.items():
         files["ontology" + suffix] = serialize(site.ontology, fmt, context)
-    files["ontology.html"] = ontology_page(site)
+    return files
+
+
+@dataclass
+class _Pictures:
+    """The map and the diagram, laid out once and drawn in each language."""
+
+    countries: list
+    located: dict
+    network: NetworkLayout
+    geonames_version: str
+
+
+def _pages(site: SiteGraph, context: Context, language: str, pictures: _Pictures, home: Callable[..., str],
+           queries: list[ExampleQuery], endpoint: str | None) -> dict[str, str | bytes]:
+    """Every page, and the standalone pictures, in one language."""
+    files: dict[str, str | bytes] = {}
+    with writing_in(language):
+        for node in site.entities():
+            writer = claim_page if kind_of(str(node)) == "claim" else entity_page
+            files[in_language(page_path(node), language)] = writer(site, node, context)
+        files[in_language("ontology.html", language)] = ontology_page(site)
+        picture = world_map(site, pictures.countries, pictures.located)
+        files[localized_file("map.svg")] = world_map(site, pictures.countries, pictures.located,
+                                                     standalone=True).svg
+        files[localized_file("network.svg")] = network_diagram(site, pictures.network, standalone=True)
+        caption = map_caption(site, picture, pictures.geonames_version)
+        files[in_language("index.html", language)] = home(picture.svg, caption,
+                                                          network_diagram(site, pictures.network))
+        dated, undated = timeline_entries(site)
+        files[in_language("timeline.html", language)] = timeline_page(site, dated, undated)
+        files[in_language("search.html", language)] = search_page()
+        files[in_language("query.html", language)] = query_page(queries, endpoint)
     return files
 
 
@@ -105,7 +145,8 @@ def _release_turtle(graph: Graph) -> str:
 
 
 def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, project: Project,
-                version: str, issued: str, progress: Progress | None = None) -> tuple[dict[str, str | bytes], dict]:
+                version: str, issued: str, progress: Progress | None = None,
+                endpoint: str | None = None) -> tuple[dict[str, str | bytes], dict]:
     """Every file of the site by path, and figures about it (for the result and the tests)."""
     step = progress or (lambda _message: None)
     site = SiteGraph(data, ontology)
@@ -114,17 +155,12 @@ def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, 
     files.update(downloads)
     queries = [ExampleQuery.read(p) for p in sorted(project.queries_dir.glob("*.rq"))]
     files.update({f"queries/{q.name}": q.text for q in queries})
-    step(f"writing {len(site.entities())} entity pages")
+    step(f"writing the documents of {len(site.entities())} entities")
     files.update(_documents(site, context))
-    step("drawing the map and the network diagram")
-    countries = load_countries()
+    step("laying out the map and the network diagram")
     gazetteer = load_gazetteer()
-    located = locate_members(site, gazetteer)
-    picture = world_map(site, countries, located)
-    files["map.svg"] = world_map(site, countries, located, standalone=True).svg
-    caption = map_caption(site, picture, gazetteer.version)
-    network = network_diagram(site)
-    files["network.svg"] = network_diagram(site, standalone=True)
+    pictures = _Pictures(load_countries(), locate_members(site, gazetteer), network_layout(site), gazetteer.version)
+    picture = world_map(site, pictures.countries, pictures.located)
     step("describing the release (VoID, DCAT, SHA256SUMS)")
     released = describe_files(downloads)
     void, dcat = void_graph(data, released), dcat_graph(released, version, issued)
@@ -140,15 +176,24 @@ def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, 
     facts = IndexFacts(triples=len(data), entities=len(entities), claims=len(site.claims),
                        sources=len({c.source for c in site.claims.values() if c.source is not None}),
                        version=version, issued=issued)
-    files["index.html"] = index_page(site, facts, picture.svg, caption, network, released, queries,
-                                     source_note(gazetteer.version))
-    files["assets/style.css"] = _asset("style.css")
-    files["assets/site.js"] = _asset("site.js")
+    credits = source_note(gazetteer.version)
+
+    def home(map_svg: str, caption: str, network: str) -> str:
+        return index_page(site, facts, map_svg, caption, network, released, queries, credits)
+
+    for language in LANGUAGES:
+        step(f"writing the pages in {LANGUAGE_NAMES[language]}")
+        files.update(_pages(site, context, language, pictures, home, queries, endpoint))
+    files[SEARCH_INDEX] = search_index(site)
+    for name in ("style.css", "site.js", "query.js"):
+        files[f"assets/{name}"] = _asset(name)
+    files["assets/favicon.svg"] = FAVICON_SVG
+    files["favicon.ico"] = favicon_ico()
     files[".htaccess"] = htaccess()
     files["nginx.conf"] = nginx_conf()
     files["robots.txt"] = "User-agent: *\nAllow: /\n"
     stats = {"triples": len(data), "entities": len(entities), "map_missing": picture.missing,
-             "map_fallbacks": {city: located.get(city, Located(None, "no country")).reason
+             "map_fallbacks": {city: pictures.located.get(city, Located(None, "no country")).reason
                                for city in picture.fallbacks()},
              "pages": sum(1 for name in files if name.endswith(".html")),
              "kinds": sorted({kind_of(str(n)) for n in site.entities()})}
@@ -157,8 +202,12 @@ def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, 
 
 def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, out_dir: Path | str | None = None,
             *, build_if_missing: bool = True, version: str = __version__, issued: str | None = None,
-            progress: Progress | None = None) -> PublishResult:
-    """Write ``site/`` from ``dist/``; build ``dist/`` first if it is missing and ``build_if_missing``."""
+            progress: Progress | None = None, sparql_endpoint: str | None = None) -> PublishResult:
+    """Write ``site/`` from ``dist/``; build ``dist/`` first if it is missing and ``build_if_missing``.
+
+    ``sparql_endpoint`` is the absolute URL the questions page sends its queries to (default: the site's own
+    ``/sparql``, which ``migration-kg serve`` answers).
+    """
     step = progress or (lambda _message: None)
     missing = missing_site_packages()
     if missing:
@@ -180,7 +229,10 @@ def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, 
     data = load_graph([dist / "migration-kg.nt"])
     ontology = load_graph([dist / "ontology.ttl"])
     context = load_context(dist / "context.jsonld")
-    files, stats = render_site(data, ontology, context, dist, project, version, issued or today(), step)
+    if sparql_endpoint is not None and not sparql_endpoint.startswith(("http://", "https://")):
+        raise UsageError(f"the SPARQL endpoint {sparql_endpoint!r} is not an http(s) URL")
+    files, stats = render_site(data, ontology, context, dist, project, version, issued or today(), step,
+                               sparql_endpoint)
     step(f"writing {len(files)} files")
     written = write_atomically(target, files)
     return PublishResult(out_dir=target, built_dist=built, triples=stats["triples"], entities=stats["entities"],

@@ -5,6 +5,8 @@
 - Every other path is a file of ``site/``; paths that climb out of it (``..``, ``%2e%2e``, backslashes,
   NUL bytes) are refused with 400, and nothing outside the site directory is ever read.
 - ``/sparql`` is a read-only SPARQL 1.1 Protocol endpoint (GET and POST); see :mod:`migration_kg.site.sparql`.
+- ``/`` follows Accept-Language: 302 to ``/fr/`` for a reader who prefers French, else the English home page;
+  an entity negotiated to HTML goes to the page in the reader's language (:mod:`migration_kg.site.langneg`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from migration_kg import __version__
 from migration_kg.errors import InputError
 from migration_kg.site.conneg import DOCUMENT_TYPES, THING_PATH, negotiate
+from migration_kg.site.i18n import DEFAULT_LANGUAGE, in_language
+from migration_kg.site.langneg import negotiate_language
 from migration_kg.site.sparql import SparqlService
 
 CONTENT_TYPES = {
@@ -25,7 +29,7 @@ CONTENT_TYPES = {
     ".rdf": "application/rdf+xml; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml; charset=utf-8",
     ".txt": "text/plain; charset=utf-8", ".rq": "application/sparql-query; charset=utf-8",
-    ".conf": "text/plain; charset=utf-8", "": "text/plain; charset=utf-8",
+    ".conf": "text/plain; charset=utf-8", "": "text/plain; charset=utf-8", ".ico": "image/x-icon",
 }
 MAX_BODY = 1 << 20
 
@@ -113,6 +117,9 @@ class SiteHandler(BaseHTTPRequestHandler):
         if thing:
             self._negotiate(thing.group(1))
             return
+        if path == "/":
+            self._home()
+            return
         self._static(path)
 
     def do_POST(self) -> None:
@@ -148,7 +155,23 @@ class SiteHandler(BaseHTTPRequestHandler):
                        {"Vary": "Accept"})
             return
         location = "/" + thing + DOCUMENT_TYPES[chosen]
-        self._text(303, f"See {location}", {"Location": location, "Vary": "Accept"})
+        vary = "Accept"
+        if chosen == "text/html":
+            vary = "Accept, Accept-Language"
+            language = negotiate_language(self.headers.get("Accept-Language"))
+            if (site / in_language(thing + ".html", language)).is_file():
+                location = "/" + in_language(thing + ".html", language)
+        self._text(303, f"See {location}", {"Location": location, "Vary": vary})
+
+    def _home(self) -> None:
+        """``/``: the home page in the reader's language (302 to ``/fr/`` when French is preferred)."""
+        language = negotiate_language(self.headers.get("Accept-Language"))
+        if language != DEFAULT_LANGUAGE:
+            location = f"/{language}/"
+            self._text(302, f"See {location}", {"Location": location, "Vary": "Accept-Language"})
+            return
+        target = self.server.site_dir / "index.html"
+        self._send(200, target.read_bytes(), CONTENT_TYPES[".html"], {"Vary": "Accept-Language"})
 
     def _static(self, path: str) -> None:
         try:

@@ -14,6 +14,14 @@ _DCT = "http://purl.org/dc/terms/"
 _PROV = "http://www.w3.org/ns/prov#"
 _OWL = "http://www.w3.org/2002/07/owl#"
 
+#: Month names: language -> January..December.
+MONTHS: dict[str, tuple[str, ...]] = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+}
+
 #: IRI -> (English, French)
 TERM_LABELS: dict[str, tuple[str, str]] = {
     _OWL + "sameAs": ("same as", "identique à"),
@@ -143,4 +151,10 @@ UI: dict[str, tuple[str, str]] = {
     "skip": ("Skip to content", "Aller au contenu"),
     "downloads": ("Downloads", "Téléchargements"),
     "cite": ("How to cite", "Comment citer"),
+    "navigation": ("Site", "Site"),
+    "search": ("Search", "Rechercher"),
+    "search_label": ("Search the entities", "Rechercher dans les entités"),
+    "suggestions": ("Suggestions", "Suggestions"),
+    "timeline": ("Timeline", "Chronologie"),
+    "questions": ("Questions", "Questions"),
 }
