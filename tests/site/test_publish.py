@@ -78,17 +78,18 @@ def test_turtle_ntriples_jsonld_and_embedded_jsonld_agree(site_dir: Path, path: 
 
 def test_montreal_page_labels_wikidata_and_provenance(site_dir: Path) -> None:
     tree = _page(site_dir, "id/city/montreal.html")
-    assert tree.get("lang") == "en"
-    heading = tree.find(".//h1")
-    spans = {span.get("lang"): _text(span) for span in heading.iter("span") if span.get("lang")}
-    assert spans == {"en": "Montreal", "fr": "Montréal"}
+    french = _page(site_dir, "fr/id/city/montreal.html")
+    assert (tree.get("lang"), _text(tree.find(".//h1"))) == ("en", "Montreal")
+    assert (french.get("lang"), _text(french.find(".//h1"))) == ("fr", "Montréal")
+    assert _text(french.find(".//h2[@id='facts']")) == "Faits"
+    assert "../../../id/city/montreal.html" in [a.get("href") for a in french.iter("a") if a.get("hreflang") == "en"]
+    assert "../../fr/id/city/montreal.html" in [a.get("href") for a in tree.iter("a") if a.get("hreflang") == "fr"]
     links = [a.get("href") for a in tree.iter("a")]
     assert "https://www.wikidata.org/wiki/Q340" in links
     assert "../organization/council-of-cities-on-migration.html" in links
     quotes = {_text(q): q.get("lang") for q in tree.iter("blockquote")}
     assert quotes["MONTRÉAL, Canada"] == "fr"
     assert "3850\u20133866" in _text(tree)
-    assert tree.find(".//button[@data-set-lang='fr']") is not None
 
 
 def test_external_sources_carry_their_url(site_dir: Path, data: Graph) -> None:
@@ -212,7 +213,7 @@ def test_rules_for_static_hosts_are_written(site_dir: Path) -> None:
     for suffix in ("html", "ttl", "jsonld", "nt"):
         assert f"$1.{suffix} [R=303" in htaccess
         assert re.search(rf"~\*\S+\s+{suffix};", nginx)
-    assert "return 303 /$mkg_thing.$mkg_suffix;" in nginx
+    assert "return 303 /$mkg_page_language$mkg_thing.$mkg_suffix;" in nginx
 
 
 def test_publish_is_deterministic(site_dir: Path, dist_dir: Path, project_root: Path, tmp_path: Path) -> None:

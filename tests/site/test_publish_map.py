@@ -138,25 +138,37 @@ def test_a_city_without_a_confident_match_stands_at_its_country_centre(dist_dir:
     assert "Montreal" in caption.split("No single confident", 1)[1].split("</span>", 1)[0]
 
 
-def _label_boxes(svg_path: Path, size: float, bold_class: str) -> list[tuple[str, tuple]]:
-    """Each label's box, computed as the layout does: from x, baseline, anchor and the longer of its two texts."""
+def _labels(svg_path: Path, bold_class: str) -> list[tuple[str, bool, tuple[float, float, str]]]:
+    """Each label's shown text (its tooltip left out), whether it is bold, and where it is anchored."""
     tree = ElementTree.parse(svg_path)
-    boxes = []
+    labels = []
     for parent in tree.iter():
         for text in parent.findall(f"{SVG}text"):
-            if "bi" not in (text.get("class") or "") or "legend" in text.get("class"):
+            if (text.get("class") or "") not in ("node-label", "city-label"):
                 continue
+            shown = "".join([text.text or ""] + [child.tail or "" for child in text])
             bold = bold_class in f'{parent.get("class")} {text.get("class")}'
-            width = max(text_width(span.text, size, bold) for span in text.findall(f"{SVG}tspan"))
-            box = text_box(float(text.get("x")), float(text.get("y")), text.get("text-anchor") or "start", width, size)
-            boxes.append((text.findall(f"{SVG}tspan")[0].text, box))
+            where = (float(text.get("x")), float(text.get("y")), text.get("text-anchor") or "start")
+            labels.append((shown, bold, where))
+    return labels
+
+
+def _label_boxes(site_dir: Path, name: str, size: float, bold_class: str) -> list[tuple[str, tuple]]:
+    """Each label's box, computed as the layout does: from x, baseline, anchor and the longer of its two texts
+    (the English picture at the site's root, the French one under fr/, drawn at the same spots)."""
+    english, french = _labels(site_dir / name, bold_class), _labels(site_dir / "fr" / name, bold_class)
+    assert [where for _text, _bold, where in english] == [where for _text, _bold, where in french]
+    boxes = []
+    for (text_en, bold, (x, y, anchor)), (text_fr, _bold, _where) in zip(english, french, strict=True):
+        width = max(text_width(text_en, size, bold), text_width(text_fr, size, bold))
+        boxes.append((text_en, text_box(x, y, anchor, width, size)))
     return boxes
 
 
 @pytest.mark.parametrize(("name", "size", "bold_class", "at_least"),
                          [("network.svg", 13, "node-council", 30), ("map.svg", 14, "city-label", 7)])
 def test_no_two_labels_overlap(site_dir: Path, name: str, size: float, bold_class: str, at_least: int) -> None:
-    boxes = _label_boxes(site_dir / name, size, bold_class)
+    boxes = _label_boxes(site_dir, name, size, bold_class)
     assert len(boxes) >= at_least
     for (first, a), (second, b) in itertools.combinations(boxes, 2):
         assert not overlaps(a, b), f"{first!r} overlaps {second!r} in {name}"
