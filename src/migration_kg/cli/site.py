@@ -18,9 +18,11 @@ from migration_kg.cli.common import Settings, progress_display, project_option
 @click.option("--no-build", is_flag=True, help="Fail instead of building dist/ when it is missing.")
 @click.option("--issued", default=None, metavar="YYYY-MM-DD",
               help="Release date written into DCAT (default: $SOURCE_DATE_EPOCH or today).")
+@click.option("--sparql-endpoint", default=None, metavar="URL",
+              help="The endpoint the questions page queries (default: the site's own /sparql, as `serve` answers).")
 @click.pass_obj
 def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_dir: Path | None, no_build: bool,
-            issued: str | None) -> None:
+            issued: str | None, sparql_endpoint: str | None) -> None:
     """Write the Linked Data site: entity pages and documents, index, ontology page, VoID/DCAT, hosting rules.
 
     Exit codes: 0 written, 1 the data or the release description does not conform, 2 bad input or usage.
@@ -37,15 +39,13 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
             raise UsageError(f"--issued {issued!r} is not a date (YYYY-MM-DD)") from None
     with progress_display(settings) as step:
         result = run_publish(project_root, dist_dir, out_dir, build_if_missing=not no_build, issued=issued,
-                             progress=step)
+                             progress=step, sparql_endpoint=sparql_endpoint)
     if not settings.quiet:
         source = "built dist/ first, then " if result.built_dist else ""
         click.echo(f"{source}published {result.entities} entities ({result.triples} triples) as {result.pages} "
                    f"HTML pages, {len(result.files)} files in {result.out_dir}")
-        for city in result.map_missing:
-            click.echo(f"warning: no country outline found for {city}; it is not on the map", err=True)
-        for city, reason in result.map_fallbacks.items():
-            click.echo(f"note: {city} stands at its country's centre on the map ({reason})", err=True)
+        for note in result.map_notes():
+            click.echo(note, err=True)
 
 
 @click.command()

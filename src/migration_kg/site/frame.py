@@ -59,7 +59,7 @@ def _search_box(from_page: str) -> str:
     return (f'<form class="site-search" role="search" action="{esc(relative(from_page, "search.html"))}" '
             f'method="get"><label for="site-search-q" class="visually-hidden">{ui("search_label")}</label>'
             f'<input type="search" id="site-search-q" name="q" autocomplete="off" spellcheck="false" '
-            f'placeholder="{bi("Search a city, a person…", "Chercher une ville, une personne…")}" '
+            f'placeholder="{bi("City, person, event…", "Ville, personne, événement…")}" '
             f'role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="site-search-list">'
             f'<button type="submit">{ui("search")}</button>'
             f'<ul id="site-search-list" class="suggestions" role="listbox" '

@@ -68,6 +68,30 @@ class PublishResult:
     map_missing: list[URIRef] = field(default_factory=list)
     map_fallbacks: dict[URIRef, str] = field(default_factory=dict)
 
+    def map_notes(self, shown: int = 8) -> list[str]:
+        """At most one warning (cities left off the map) and one note (cities at their country's centre)."""
+        notes = []
+        if self.map_missing:
+            notes.append(f"warning: {_count(len(self.map_missing), 'member city', 'member cities')} "
+                         f"not on the map (no country outline found): {_names(self.map_missing, shown)}")
+        if self.map_fallbacks:
+            notes.append(f"note: {_count(len(self.map_fallbacks), 'city stands', 'cities stand')} at their "
+                         f"country's centre on the map, for want of a confident GeoNames match: "
+                         f"{_names(list(self.map_fallbacks), shown, self.map_fallbacks)}")
+        return notes
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _names(cities: list[URIRef], shown: int, reasons: dict[URIRef, str] | None = None) -> str:
+    """The first ``shown`` cities by slug (each with its reason, if given), then how many more."""
+    names = [local_path(str(city)).rsplit("/", 1)[-1] + (f" ({reasons[city]})" if reasons else "")
+             for city in sorted(cities)]
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
 
 def today() -> str:
     """The issue date: from SOURCE_DATE_EPOCH when set (reproducible builds), else today."""

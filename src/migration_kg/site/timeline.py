@@ -3,7 +3,8 @@
 A dated fact is an entity's start, end, founding or publication date. Its status comes from the claims that
 support it: *planned* when a claim gives it a forward-looking modality (planned, intended, considered, expected)
 or the event is still ``schema:EventScheduled``, *reported* when its claims state it as done, *recorded* when
-no claim backs it. Events of ours that carry no date at all are listed after the dated ones. Everything is read
+no claim backs it. Events of ours that carry no date at all are listed after the dated ones, each with the
+claim of its status (or its first claim in the source). Everything is read
 in one pass over the date properties and the events, so the page grows linearly with the graph.
 """
 
@@ -57,10 +58,23 @@ class Entry:
 
 
 def _status(site: SiteGraph, entity: URIRef, claims: list[Claim]) -> str:
+    """A dated fact's status, from the claims of that date."""
     modalities = {claim.modality for claim in claims if claim.modality is not None}
     if modalities & FORWARD_LOOKING or (entity, SDO.eventStatus, SDO.EventScheduled) in site.data:
         return "planned"
     return "reported" if claims else "recorded"
+
+
+def _event_status(site: SiteGraph, event: URIRef, claims: list[Claim]) -> str:
+    """An undated event's status: planned while scheduled, reported when any claim about it reports it, planned
+    when its claims only look ahead (an announcement reported as made stays reported, even if its effect is only
+    expected)."""
+    modalities = {claim.modality for claim in claims if claim.modality is not None}
+    if (event, SDO.eventStatus, SDO.EventScheduled) in site.data:
+        return "planned"
+    if REPORTED in modalities:
+        return "reported"
+    return "planned" if modalities & FORWARD_LOOKING else "recorded"
 
 
 def timeline_entries(site: SiteGraph) -> tuple[list[Entry], list[Entry]]:
@@ -79,9 +93,9 @@ def timeline_entries(site: SiteGraph) -> tuple[list[Entry], list[Entry]]:
     for entity in site.described_entities():
         if kind_of(str(entity)) != "event" or entity in has_date:
             continue
-        claims = [claim for claim in site.claims_by_subject(entity) if claim.predicate == SDO.eventStatus]
-        claims = claims or site.claims_by_subject(entity)[:1]
-        undated.append(Entry(entity, "", None, _status(site, entity, site.claims_by_subject(entity)), claims))
+        about = site.claims_by_subject(entity)
+        shown = [claim for claim in about if claim.predicate == SDO.eventStatus] or about[:1]
+        undated.append(Entry(entity, "", None, _event_status(site, entity, about), shown))
     return dated, undated
 
 

@@ -38,7 +38,11 @@
     document.head.appendChild(script);
   }
 
-  /* Rank: the whole name, then a name's start, then the start of a word, then anywhere; all words must match. */
+  /* Kinds a reader looks for first; they rank above texts, sources and the parts of relations. */
+  var MAIN_KINDS = {city: 1, country: 1, person: 1, organization: 1, event: 1, place: 1, work: 1};
+
+  /* Rank: the whole name, then a name's start, then the start of a word, then anywhere; all words must match.
+     Ties go to the main kinds, then to the shorter name. */
   function search(index, query) {
     var words = fold(query).split(" ").filter(Boolean);
     if (!words.length) { return []; }
@@ -60,10 +64,11 @@
         if (!best) { return; }
         score += best;
       }
-      found.push({entity: entity, score: score});
+      score += MAIN_KINDS[entity.k] ? 1 : 0;
+      found.push({entity: entity, score: score, length: entity[lang].length});
     });
     found.sort(function (a, b) {
-      return b.score - a.score || a.entity[lang].localeCompare(b.entity[lang], lang) ||
+      return b.score - a.score || a.length - b.length || a.entity[lang].localeCompare(b.entity[lang], lang) ||
         (a.entity.p < b.entity.p ? -1 : 1);
     });
     return found.map(function (item) { return item.entity; });
