@@ -87,7 +87,8 @@ def ontology_page(site: SiteGraph) -> str:
             continue
         anchor = local_name(str(kind)).lower()
         toc.append(f'<li><a href="#{anchor}">{bi(*heading)}</a> ({len(terms)}): '
-                   + ", ".join(f'<a href="#{esc(local_name(str(t)))}">{esc(local_name(str(t)))}</a>' for t in terms)
+                   + ", ".join(f'<a href="#{esc(local_name(str(t)))}"><code>{esc(local_name(str(t)))}</code></a>'
+                              for t in terms)
                    + "</li>")
         terms_by_section.append(f'<section aria-labelledby="{anchor}"><h2 id="{anchor}">{bi(*heading)}</h2>'
                                 + "".join(_term_block(site, t) for t in terms) + "</section>")

@@ -161,7 +161,7 @@ def entity_head(site: SiteGraph, from_page: str, node: URIRef, kind: str, parent
           else f'<a href="{esc(index)}#kind-{esc(kind)}">{bi(*kind_title)}</a>')
     return (f'<nav class="crumbs" aria-label="breadcrumb"><a href="{esc(index)}">{ui("home")}</a> &rsaquo; '
             f"{up}</nav>\n"
-            f'<header class="entity-head"><p class="types">{types}</p>\n<h1>{heading or node_label(site, node)}</h1>\n'
+            f'<header class="entity-head"><p class="types">{types}</p>\n<h1 class="name">{heading or node_label(site, node)}</h1>\n'
             f'<p class="all-labels">{both}</p>\n<p class="iri"><span class="muted">{ui("iri")}</span> '
             f"<code>{esc(str(node))}</code></p>{wikidata}</header>")
 
