@@ -132,3 +132,51 @@ def test_rules_negotiate_the_ontology_and_404_unknown_entities(host) -> None:
     assert get(host, "/ontology", "text/turtle")[1]["location"].endswith("/ontology.ttl")
     assert get(host, "/id/city/atlantis", "text/turtle")[0] == 404
     assert get(host, "/")[0] == 200
+
+
+# ---------------------------------------------------------------- Accept-Language
+
+def _get(host, path: str, accept: str | None = None, language: str | None = None):
+    connection = http.client.HTTPConnection(*host, timeout=10)
+    try:
+        headers = {**({"Accept": accept} if accept else {}), **({"Accept-Language": language} if language else {})}
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(("language", "status", "location"), [
+    ("fr-CA,fr;q=0.9,en;q=0.8", 302, "/fr/"),
+    ("en-GB,en;q=0.9,fr;q=0.8", 200, None),
+    (None, 200, None),
+])
+def test_web_servers_send_home_to_the_readers_language(host, language, status, location) -> None:
+    got, headers, body = _get(host, "/", language=language)
+    assert got == status
+    assert "accept-language" in headers["vary"].lower()
+    if location:
+        assert headers["location"].removeprefix(f"http://{host[0]}:{host[1]}") == location
+    else:
+        assert b'<html lang="en">' in body
+
+
+@pytest.mark.parametrize(("accept", "language", "suffix"), [
+    ("text/html,*/*;q=0.8", "fr-FR,fr;q=0.9", "fr/id/city/montreal.html"),
+    ("text/html,*/*;q=0.8", "en", "id/city/montreal.html"),
+    ("text/turtle", "fr", "id/city/montreal.ttl"),
+])
+def test_web_servers_send_an_entity_to_the_readers_language(host, accept, language, suffix) -> None:
+    status, headers, _ = _get(host, "/id/city/montreal", accept, language)
+    assert status == 303
+    assert headers["location"].endswith("/" + suffix)
+    status, headers, body = _get(host, "/" + suffix)
+    assert status == 200
+    if suffix.startswith("fr/"):
+        assert b'<html lang="fr">' in body
+
+
+def test_web_servers_serve_the_favicon(host) -> None:
+    status, headers, body = _get(host, "/favicon.ico")
+    assert status == 200 and headers["content-type"] == "image/x-icon" and body[:4] == b"\0\0\1\0"

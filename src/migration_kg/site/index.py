@@ -127,7 +127,8 @@ def _queries(queries: list[ExampleQuery]) -> str:
         note = f' <span class="badge">{bi("needs: " + needs, "requiert : " + needs)}</span>' if needs else ""
         items.append(f'<details class="query"><summary>{bi(query.title("en"), query.title("fr"))}{note}</summary>'
                      f'<p>{purpose}</p><pre><code class="sparql">{esc(query.text)}</code></pre>'
-                     f'<p><a href="{esc(relative("index.html", "queries/" + query.name))}"><code>{esc(query.name)}</code></a> · '
+                     f'<p><a href="{esc(relative("index.html", "queries/" + query.name))}">'
+                     f"<code>{esc(query.name)}</code></a> · "
                      f'<a href="{esc(relative("index.html", "query.html#" + query.slug))}">{run}</a></p></details>')
     return "".join(items)
 

@@ -159,9 +159,11 @@ def entity_head(site: SiteGraph, from_page: str, node: URIRef, kind: str, parent
     index = relative(from_page, "index.html")
     up = (entity_link(site, from_page, parent) if parent is not None
           else f'<a href="{esc(index)}#kind-{esc(kind)}">{bi(*kind_title)}</a>')
-    return (f'<nav class="crumbs" aria-label="breadcrumb"><a href="{esc(index)}">{ui("home")}</a> &rsaquo; '
+    name = heading or node_label(site, node)
+    crumbs = bi("Breadcrumb", "Fil d'Ariane")
+    return (f'<nav class="crumbs" aria-label="{crumbs}"><a href="{esc(index)}">{ui("home")}</a> &rsaquo; '
             f"{up}</nav>\n"
-            f'<header class="entity-head"><p class="types">{types}</p>\n<h1 class="name">{heading or node_label(site, node)}</h1>\n'
+            f'<header class="entity-head"><p class="types">{types}</p>\n<h1 class="name">{name}</h1>\n'
             f'<p class="all-labels">{both}</p>\n<p class="iri"><span class="muted">{ui("iri")}</span> '
             f"<code>{esc(str(node))}</code></p>{wikidata}</header>")
 
