@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: Exit codes shared by every command.
+#: Exit codes shared by every command. 1 is always a verdict (does not conform, a wrong link, ASK false); a
+#: failure of the program itself or of the machine has its own code, as in BSD's sysexits.h.
 EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1
 EXIT_INPUT = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug or an unexpected state (the traceback is shown with -v)
+EXIT_IO = 74  # EX_IOERR: reading or writing failed (disk full, read-only output, a closed pipe)
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: stopped with Ctrl-C
 
 
 class MigrationKGError(Exception):
@@ -37,6 +41,18 @@ class InputError(MigrationKGError):
 
 class UsageError(MigrationKGError):
     """A command called with arguments that do not fit."""
+
+
+class OutputError(MigrationKGError):
+    """An output could not be written (disk full, read-only or missing directory); nothing half-written is left."""
+
+    exit_code = EXIT_IO
+
+    def __init__(self, target: Path | str, error: OSError) -> None:
+        self.target = str(target)
+        reason = error.strerror or str(error)
+        culprit = error.filename if error.filename not in (None, str(target)) else None
+        super().__init__(f"cannot write {target}: {reason}" + (f" ({culprit})" if culprit else ""))
 
 
 class NotConformingError(MigrationKGError):

@@ -1,8 +1,8 @@
 """Helpers for the store tests: read a graph back from a store, and compare query answers with embedded ones.
 
-Stores may write a literal differently from how it was loaded while meaning the same value (Virtuoso writes
-``"1"`` for ``"true"^^xsd:boolean`` in JSON results, and lower-cases language tags); ``value_key`` turns a term
-into what it means, so such answers compare equal while any real difference still fails.
+Answers are compared term for term: ``migration-kg query --endpoint`` brings a store's own ways of writing
+(Virtuoso's ``1`` for ``true``, its ASK tables) back to the standard form, so a store must give exactly the
+embedded answer.
 """
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph as ox
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMERIC = {XSD + name for name in ("integer", "int", "long", "short", "decimal", "nonNegativeInteger")}
 
 
 def as_triples(quads: object) -> set[ox.Triple]:
@@ -57,42 +55,15 @@ def update(update_url: str, text: str) -> None:
     post_form(update_url, {"update": text}, "*/*")
 
 
-def value_key(term: object, booleans_as_numbers: bool = False) -> tuple:
-    """What a term means: IRIs as themselves, numbers and booleans by value, language tags in lower case.
-
-    With ``booleans_as_numbers``, true and false compare equal to 1 and 0: Virtuoso returns the value of a
-    boolean expression (``BIND(?a = ?b AS ?same)``) as an xsd:integer.
-    """
-    if term is None:
-        return ("unbound",)
-    if isinstance(term, ox.NamedNode):
-        return ("iri", term.value)
-    if isinstance(term, ox.BlankNode):
-        return ("bnode",)
-    if term.language:
-        return ("lang", term.value, term.language.lower())
-    datatype = term.datatype.value
-    if datatype in _NUMERIC:
-        try:
-            return ("number", Decimal(term.value))
-        except InvalidOperation:
-            return ("literal", term.value, datatype)
-    if datatype == XSD + "boolean":
-        truth = term.value in ("true", "1")
-        return ("number", Decimal(int(truth))) if booleans_as_numbers else ("boolean", truth)
-    return ("literal", term.value, datatype)
-
-
-def answer_key(result: object, ordered: bool, booleans_as_numbers: bool = False) -> object:
-    """A comparable form of a QueryResult: rows by value (sorted unless ``ordered``), triples, or the boolean."""
+def exact_answer(result: object, ordered: bool) -> object:
+    """A comparable form of a QueryResult, term for term (N-Triples forms: same datatypes, same lexical forms):
+    rows in their order when the query sorts them, else sorted; triples sorted; or the boolean."""
     if result.form == "ASK":
         return result.boolean
     if result.is_graph:
-        rows = [tuple(value_key(t) for t in (triple.subject, triple.predicate, triple.object))
-                for triple in result.triples]
-        return sorted(rows, key=repr)
-    rows = [tuple(value_key(term, booleans_as_numbers) for term in row) for row in result.rows]
-    return (result.variables, rows if ordered else sorted(rows, key=repr))
+        return sorted(str(triple) for triple in result.triples)
+    rows = [tuple("" if term is None else str(term) for term in row) for row in result.rows]
+    return (result.variables, rows if ordered else sorted(rows))
 
 
 def is_ordered(text: str) -> bool:
@@ -100,35 +71,44 @@ def is_ordered(text: str) -> bool:
     return "ORDER BY" in text.upper()
 
 
-def inline_values(text: str, values: str) -> str:
-    """``text`` with a VALUES block moved inside the closing brace of its WHERE clause (same answer when nothing
-    follows that brace): Virtuoso 7.2 accepts a trailing VALUES clause after SELECT queries only."""
-    if not values:
-        return text
-    end = text.rindex("}")
-    assert not text[end + 1:].strip(), "a solution modifier follows the WHERE clause"
-    return text[:end] + values + text[end:]
+def every_question_answers_as_embedded(url: str, dist_dir: Path, project_root: Path) -> int:
+    """Run every offline question of ``queries/`` on the endpoint at ``url`` through ``run_endpoint`` (what
+    ``migration-kg query --endpoint`` does) and assert that each answer is exactly the embedded one; the count."""
+    from migration_kg.query.questions import bindings_for, list_queries, load_store, run_embedded, run_endpoint
+
+    queries = [query for query in list_queries(project_root / "queries") if not query.needs_network]
+    assert len(queries) >= 25
+    embedded = load_store(dist_dir)
+    for query in queries:
+        expected = run_embedded(embedded, query, bindings_for(query))
+        answer = run_endpoint(url, query, bindings_for(query))
+        ordered = is_ordered(query.text)
+        assert exact_answer(answer, ordered) == exact_answer(expected, ordered), query.name
+    return len(queries)
 
 
-def run_on_virtuoso(url: str, query: object, bindings: dict) -> object:
-    """Run a query file on Virtuoso through SPARQLWrapper, working around two of its quirks: no trailing VALUES
-    after ASK or CONSTRUCT, and ASK answered as a one-column table (``__ASK_RETVAL``, one row when true)."""
-    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+PARAMETERISED = ("article-lists-city", "city-subgraph", "montreal-leads-council", "quote-for-fact")
 
-    from migration_kg.query.questions import QueryResult, parse_answer, values_clause
 
-    values = values_clause(bindings)
-    text = query.text + values if query.form == "SELECT" else inline_values(query.text, values)
-    client = SPARQLWrapper(url)
-    client.setMethod(POST)
-    client.setQuery(text)
-    graph_form = query.form in ("CONSTRUCT", "DESCRIBE")
-    # The format parameter SPARQLWrapper adds must agree with Accept, or Virtuoso answers 406.
-    client.setReturnFormat(TURTLE if graph_form else JSON)
-    client.addCustomHttpHeader("Accept", "text/turtle" if graph_form else "application/sparql-results+json")
-    response = client.query().response
-    body, media_type = response.read(), response.headers.get("Content-Type", "")
-    if query.form == "ASK":
-        rows = json.loads(body)["results"]["bindings"]
-        return QueryResult(form="ASK", boolean=any(row.get("__ASK_RETVAL", {}).get("value") == "1" for row in rows))
-    return parse_answer(url, query.form, body, media_type)
+def published_answers_equal_embedded(url: str, site_dir: Path, dist_dir: Path, project_root: Path) -> dict:
+    """Send each published parameterised query to ``url`` as it is (no parameter bound by us); compare with the
+    embedded answer to the same question with its default; return the ASK answers by name."""
+    import dataclasses
+
+    from migration_kg.query.questions import bindings_for, find_query, load_store, run_embedded, run_endpoint
+
+    embedded = load_store(dist_dir)
+    asks = {}
+    for name in PARAMETERISED:
+        question = find_query(name, project_root / "queries")
+        assert question.defaults, name
+        published = dataclasses.replace(question, text=(site_dir / "queries" / f"{name}.rq").read_text("utf-8"))
+        answer = run_endpoint(url, published, {})
+        expected = run_embedded(embedded, question, bindings_for(question))
+        ordered = is_ordered(question.text)
+        assert exact_answer(answer, ordered) == exact_answer(expected, ordered), name
+        if answer.form == "ASK":
+            asks[name] = answer.boolean
+        else:
+            assert answer.rows or answer.triples, name
+    return asks

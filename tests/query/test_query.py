@@ -21,7 +21,6 @@ from migration_kg.query.questions import (
     read_query,
     run_embedded,
     run_endpoint,
-    values_clause,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,11 +166,15 @@ def test_parse_term(text, expected):
     assert parse_term(text) == expected
 
 
-def test_values_clause_escapes_every_breakout_attempt():
-    clause = values_clause({"b": parse_term(BREAKOUTS[0]), "a": parse_term("city:athens")})
-    assert clause == f'\nVALUES (?a ?b) {{ (<{CITY}athens> "x\\" }} ; DROP ALL ; #") }}\n'
-    for text in BREAKOUTS:
-        query = "SELECT ?x WHERE { ?x ?p ?o }" + values_clause({"x": parse_term(text)})
+def test_bound_text_escapes_every_breakout_attempt():
+    from migration_kg.query.portable import bound_text
+
+    bindings = {"b": parse_term(BREAKOUTS[0]), "a": parse_term("city:athens")}
+    text = bound_text("SELECT ?x WHERE { ?x ?a ?b }", bindings)
+    values = f'VALUES (?a ?b) {{ (<{CITY}athens> "x\\" }} ; DROP ALL ; #") }}'
+    assert text == f"SELECT ?x WHERE {{\n  {values}\n  ?x ?a ?b }}"
+    for value in BREAKOUTS:
+        query = bound_text("SELECT ?x WHERE { ?x ?p ?o }", {"x": parse_term(value)})
         assert list(ox.Store().query(query)) == []
 
 

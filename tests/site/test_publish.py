@@ -18,6 +18,7 @@ from rdflib.namespace import RDF, RDFS
 
 from migration_kg.cli.main import main
 from migration_kg.errors import InputError, NotConformingError
+from migration_kg.site.index import published_text
 from migration_kg.site.publish import publish
 
 ID = Namespace("https://w3id.org/migration-kg/id/")
@@ -163,7 +164,9 @@ def test_index_lists_size_downloads_queries_and_pictures(site_dir: Path, data: G
         assert f"download/{name}" in hrefs
     for query in sorted((project_root / "queries").glob("*.rq")):
         assert f"queries/{query.name}" in hrefs
-        assert (site_dir / "queries" / query.name).read_bytes() == query.read_bytes()
+        published = (site_dir / "queries" / query.name).read_text(encoding="utf-8")
+        assert published == published_text(query.read_text(encoding="utf-8"))
+        assert (published == query.read_text(encoding="utf-8")) == ("# param:" not in published)
     assert tree.find(f".//{SVG}svg[@class='world-map']") is not None
     assert tree.find(f".//{SVG}svg[@class='network']") is not None
 

@@ -173,6 +173,7 @@ def query(ctx: click.Context, name_or_file: str | None, show_list: bool, lang: s
       4  endpoint timeout
       5  endpoint HTTP error
       6  the endpoint's answer is not SPARQL results
+      70 internal error, 74 I/O error (e.g. stdout on a full disk)
     """
     from migration_kg.query.questions import (
         bindings_for,
@@ -191,6 +192,10 @@ def query(ctx: click.Context, name_or_file: str | None, show_list: bool, lang: s
     if not name_or_file:
         raise UsageError("give a query name or a .rq file (see migration-kg query --list)")
     question = find_query(name_or_file, queries_dir)
+    if question.added_prefixes and not quiet:
+        names = ", ".join(f"{prefix}:" for prefix in question.added_prefixes)
+        click.echo(f"note: {question.path} uses {names} without PREFIX lines; the project's declarations were "
+                   "added", err=True)
     chosen = _check_format(question.form, output_format)
     raw_params = parse_params(params)
     bindings = bindings_for(question, raw_params)

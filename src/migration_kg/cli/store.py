@@ -96,17 +96,19 @@ def load(settings: Any, source: Path, store: str, endpoint: str | None, graph: s
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file, *.nq.gz (default: migration-kg.nq.gz beside the N-Triples file).")
 @graph_option
+@click.option("--default-graph", is_flag=True,
+              help="Put the triples in the default graph instead, which stores query without any setting.")
 @click.pass_obj
-def dump(settings: Any, source: Path, out: Path | None, graph: str) -> None:
-    """Write a bulk-load file: gzipped N-Quads with every triple in the named graph.
+def dump(settings: Any, source: Path, out: Path | None, graph: str, default_graph: bool) -> None:
+    """Write a bulk-load file: gzipped N-Quads with every triple in the named graph (or the default graph).
 
-    Exit codes: 0 written, 2 bad input or usage.
+    Exit codes: 0 written, 2 bad input or usage, 74 the file could not be written.
     """
     from migration_kg.store.dump import dump as run_dump
 
-    result = run_dump(source, out, graph)
+    result = run_dump(source, out, None if default_graph else graph)
     if not settings.quiet:
-        click.echo(f"wrote {result.quads:,} quads in <{result.graph}> to {result.path} ({result.bytes:,} bytes)")
+        click.echo(f"wrote {result.quads:,} quads in {result.where} to {result.path} ({result.bytes:,} bytes)")
 
 
 @click.command("sparql-server")

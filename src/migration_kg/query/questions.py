@@ -2,7 +2,9 @@
 
 Embedded runs load ``dist/migration-kg.nt`` into an in-memory pyoxigraph store and bind parameters with its
 ``substitutions`` (the query text is never edited). Endpoint runs go through SPARQLWrapper and bind parameters
-with a trailing ``VALUES`` clause written from parsed RDF terms, never from the user's raw text.
+with a ``VALUES`` block opening the WHERE clause, written from parsed RDF terms, never from the user's raw text
+(see :mod:`migration_kg.query.portable`). A query that uses one of the project's prefixes without declaring it
+gets the declaration, and says so.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from migration_kg.errors import InputError, UsageError
+from migration_kg.files import read_text
+from migration_kg.sparqltext import add_prefixes, header_params, undeclared_prefixes
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -25,9 +29,9 @@ GRAPH_FILE = "migration-kg.nt"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _HEADER = re.compile(r"^#\s*(title|purpose)-(\w+):\s*(.*?)\s*$")
-_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*=\s*(.+?)\s*$")
 _NEEDS = re.compile(r"^#\s*needs:\s*(.+?)\s*$")
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*")
+_ALTERNATIVE = re.compile(r"^\[\s*'?([^'\s])'?\s*\]$")
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _IRI = re.compile(r'^<([^<>"{}|^`\\\x00-\x20]*)>$')
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*):([\w.-]*)$")
@@ -51,6 +55,8 @@ class QueryFile:
     purposes: Mapping[str, str] = field(default_factory=dict)
     defaults: Mapping[str, str] = field(default_factory=dict)
     needs: tuple[str, ...] = ()
+    #: Prefixes whose declarations were put before the file's text (one line each), because it used them undeclared.
+    added_prefixes: tuple[str, ...] = ()
 
     @property
     def form(self) -> str:
@@ -85,24 +91,26 @@ class QueryResult:
 
 def read_query(path: Path) -> QueryFile:
     """Read a ``.rq`` file and its header comments (``# title-en:``, ``# param: name = value``, ``# needs:``)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"cannot read query: {error.strerror or error}", path) from None
+    text = read_text(path, "query")
     titles: dict[str, str] = {}
     purposes: dict[str, str] = {}
-    defaults: dict[str, str] = {}
     needs: list[str] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             continue
         if match := _HEADER.match(line):
             (titles if match.group(1) == "title" else purposes)[match.group(2)] = match.group(3)
-        elif match := _PARAM.match(line):
-            defaults[match.group(1)] = match.group(2)
         elif match := _NEEDS.match(line):
             needs.extend(word.strip() for word in match.group(1).split(","))
-    return QueryFile(path.stem, path, text, titles, purposes, defaults, tuple(needs))
+    return QueryFile(path.stem, path, text, titles, purposes, header_params(text), tuple(needs))
+
+
+def with_project_prefixes(query: QueryFile) -> QueryFile:
+    """``query`` with a declaration of each of the project's prefixes that it uses without declaring."""
+    import dataclasses
+
+    text, added = add_prefixes(query.text, _prefixes())
+    return dataclasses.replace(query, text=text, added_prefixes=tuple(added)) if added else query
 
 
 def list_queries(queries_dir: Path) -> list[QueryFile]:
@@ -118,10 +126,10 @@ def find_query(name_or_file: str | Path, queries_dir: Path) -> QueryFile:
     if candidate.suffix == ".rq" or candidate.is_file():
         if not candidate.is_file():
             raise InputError("no such query file", candidate)
-        return read_query(candidate)
+        return with_project_prefixes(read_query(candidate))
     path = queries_dir / f"{name_or_file}.rq"
     if path.is_file():
-        return read_query(path)
+        return with_project_prefixes(read_query(path))
     import difflib
 
     names = [query.name for query in list_queries(queries_dir)]
@@ -214,26 +222,62 @@ def bindings_for(query: QueryFile, params: Mapping[str, str] | None = None) -> d
     return {name: parse_term(value) for name, value in raw.items()}
 
 
-def values_clause(bindings: Mapping[str, Term]) -> str:
-    """A trailing SPARQL ``VALUES`` clause for ``bindings``, written from the terms' escaped N-Triples form."""
-    if not bindings:
-        return ""
-    names = sorted(bindings)
-    variables = " ".join(f"?{name}" for name in names)
-    values = " ".join(str(bindings[name]) for name in names)
-    return f"\nVALUES ({variables}) {{ ({values}) }}\n"
+def _split_alternatives(listing: str) -> list[str]:
+    """The items of Oxigraph's "expected one of A, B, [...]" list, split at commas outside brackets and quotes."""
+    items, depth, quoted, current = [], 0, False, ""
+    for char in listing:
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and char == "[":
+            depth += 1
+        elif not quoted and char == "]":
+            depth -= 1
+        if char == "," and depth == 0 and not quoted:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [item for item in [*items, current.strip()] if item]
 
 
-def syntax_error(error: SyntaxError, path: Path | str) -> InputError:
-    """A pyoxigraph SPARQL syntax error as an InputError naming the file, line and column."""
+def _readable(detail: str, text: str) -> str:
+    """Oxigraph's parser message in words: the character classes of its grammar summed up, never cut."""
+    detail = " ".join(detail.split())
+    if not detail.startswith("expected one of "):
+        return detail
+    items = _split_alternatives(detail.removeprefix("expected one of "))
+    if "Prefix not found" in items:
+        unknown = undeclared_prefixes(text)
+        names = ", ".join(f"{name}:" for name in unknown) or "a prefix"
+        known = ", ".join(sorted(_prefixes()))
+        return (f"undeclared prefix {names}; declare it with PREFIX, or use one of the project's prefixes, "
+                f"which are declared for you ({known})")
+    words, name_characters = [], False
+    for item in items:
+        if match := _ALTERNATIVE.match(item):
+            words.append(f"'{match.group(1)}'")
+        elif item.startswith("["):
+            name_characters = True
+        else:
+            words.append(item)
+    if name_characters:
+        words.append("the rest of a name")
+    if len(words) == 1:
+        return f"expected {words[0]}"
+    return f"expected one of {', '.join(words[:-1])} or {words[-1]}"
+
+
+def syntax_error(error: SyntaxError, query: QueryFile | Path | str) -> InputError:
+    """A pyoxigraph SPARQL syntax error as an InputError naming the file, line and column of the query as the
+    user wrote it (declarations of the project's prefixes that were put before it are not counted)."""
+    path, text, offset = (query.path, query.text, len(query.added_prefixes)) if isinstance(query, QueryFile) \
+        else (query, "", 0)
     message = str(error)
     match = _POSITION.search(message)
-    detail = (message[match.end():] if match else message).splitlines()[0] if message else "invalid query"
-    if len(detail) > 120:
-        detail = detail[:119] + "…"
-    if match:
-        return InputError(f"SPARQL syntax error: {detail}", path, int(match.group(1)), int(match.group(2)))
-    return InputError(f"SPARQL syntax error: {detail}", path)
+    detail = _readable(message[match.end():] if match else message, text) if message else "invalid query"
+    if not match:
+        return InputError(f"SPARQL syntax error: {detail}", path)
+    return InputError(f"SPARQL syntax error: {detail}", path, int(match.group(1)) - offset, int(match.group(2)))
 
 
 def load_store(dist_dir: Path) -> ox.Store:
@@ -269,7 +313,7 @@ def run_embedded(store: ox.Store, query: QueryFile, bindings: Mapping[str, Term]
     try:
         return _collect(store.query(query.text, substitutions=substitutions), query.form)
     except SyntaxError as error:
-        failure: Exception = syntax_error(error, query.path)
+        failure: Exception = syntax_error(error, query)
     except OSError as error:
         failure = EndpointUnreachableError(f"a SERVICE endpoint of {query.name} cannot be reached: {error}")
     raise failure
@@ -283,25 +327,31 @@ def check_syntax(query: QueryFile, text: str) -> None:
     try:
         ox.Store().query(text)
     except SyntaxError as error:
-        raise syntax_error(error, query.path) from None
+        raise syntax_error(error, query) from None
 
 
 def run_endpoint(url: str, query: QueryFile, bindings: Mapping[str, Term] | None = None,
                  timeout: float = 30.0, environ: Mapping[str, str] | None = None) -> QueryResult:
     """Run ``query`` on the SPARQL 1.1 endpoint at ``url`` (through SPARQLWrapper); credentials come only from
-    ``environ`` (default: the process environment)."""
+    ``environ`` (default: the process environment). The answer is brought to the standard form, booleans
+    included, so that every store gives the embedded answer."""
     from migration_kg.query.endpoint import fetch
+    from migration_kg.query.portable import bound_text
 
-    text = query.text + values_clause(bindings or {})
-    check_syntax(query, text)
+    check_syntax(query, query.text)
+    text = bound_text(query.text, bindings or {})
     form = query.form
     body, media_type = fetch(url, text, form, timeout, environ)
-    return parse_answer(url, form, body, media_type)
+    return parse_answer(url, form, body, media_type, text)
 
 
-def parse_answer(url: str, form: str, body: bytes, media_type: str) -> QueryResult:
-    """An endpoint's answer as a QueryResult; what is not SPARQL results (or RDF) raises NotSparqlAnswerError."""
+def parse_answer(url: str, form: str, body: bytes, media_type: str, text: str = "") -> QueryResult:
+    """An endpoint's answer as a QueryResult; what is not SPARQL results (or RDF) raises NotSparqlAnswerError.
+
+    Booleans come back canonical (``true``, not ``1``); ``text``, the query sent, tells which columns hold them.
+    """
     from migration_kg.errors import NotSparqlAnswerError
+    from migration_kg.query.portable import as_boolean, ask_table_boolean, boolean_variables
 
     kind = media_type.split(";", 1)[0].strip().lower()
     try:
@@ -320,8 +370,17 @@ def parse_answer(url: str, form: str, body: bytes, media_type: str) -> QueryResu
         problem = ""
     if problem:
         raise NotSparqlAnswerError(f"{url} answered malformed {kind}: {problem}")
+    if form == "ASK" and answer.form == "SELECT":
+        boolean = ask_table_boolean(answer.variables, answer.rows)
+        if boolean is not None:
+            answer = QueryResult(form="ASK", boolean=boolean)
     if (answer.form == "ASK") != (form == "ASK"):
         raise NotSparqlAnswerError(f"{url} answered a {answer.form} result to a {form} query")
+    if answer.form == "SELECT":
+        booleans = boolean_variables(text) if text else frozenset()
+        answer.rows = [tuple(as_boolean(term, name in booleans) for name, term in zip(answer.variables, row,
+                                                                                      strict=True))
+                       for row in answer.rows]
     return answer
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from migration_kg.namespaces import BASE
+from migration_kg.files import read_text
+from migration_kg.namespaces import BASE, PREFIXES
 from migration_kg.site.basemap import SOURCE_NOTE, SOURCE_NOTE_FR
 from migration_kg.site.frame import page
 from migration_kg.site.html import bi, entity_link, esc, relative, ui
@@ -13,6 +14,7 @@ from migration_kg.site.i18n import choose, current_language, localized_file
 from migration_kg.site.model import SiteGraph, kind_of
 from migration_kg.site.release import DESCRIPTION, TITLE, ReleaseFile
 from migration_kg.site.terms import KIND_TITLES
+from migration_kg.sparqltext import header_params, with_values
 
 #: Kinds listed on the home page, in this order; claims are reached from the pages that cite them.
 LISTED_KINDS = ("city", "organization", "person", "event", "work", "commitment", "country", "place", "post",
@@ -33,7 +35,7 @@ class ExampleQuery:
 
     @classmethod
     def read(cls, path: Path) -> ExampleQuery:
-        text = path.read_text(encoding="utf-8")
+        text = published_text(read_text(path, "query"))
         meta = {}
         for line in text.splitlines():
             if not line.startswith("#"):
@@ -50,6 +52,17 @@ class ExampleQuery:
 
     def title(self, language: str) -> str:
         return self.meta.get(f"title-{language}") or self.meta.get("title") or self.name
+
+
+def published_text(text: str) -> str:
+    """A query file as published: its ``# param:`` defaults bound in a VALUES block, so that the query pasted
+    into any store answers the question its title asks (our CLI binds them with ``--param``)."""
+    bindings = {}
+    for name, value in header_params(text).items():
+        prefix, _, local = value.partition(":")
+        namespace = PREFIXES.get(prefix) if not value.startswith(("<", '"')) else None
+        bindings[name] = f"<{namespace}{local}>" if namespace is not None else value
+    return with_values(text, bindings, "the default: change it to ask about another")
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,11 @@ DESCRIPTION = (
 MEDIA_TYPES = {
     ".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
     ".rdf": "application/rdf+xml", ".txt": "text/plain", ".rq": "application/sparql-query",
+    ".nq": "application/n-quads",
 }
-_FEATURES = {".ttl": "Turtle", ".nt": "N-Triples", ".jsonld": "JSON-LD", ".rdf": "RDF_XML"}
+#: Compressed files (such as the bulk-load dump, migration-kg.nq.gz): suffix -> media type of the compression.
+COMPRESS_FORMATS = {".gz": "application/gzip"}
+_FEATURES = {".ttl": "Turtle", ".nt": "N-Triples", ".jsonld": "JSON-LD", ".rdf": "RDF_XML", ".nq": "N-Quads"}
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,18 @@ class ReleaseFile:
     sha256: str
 
     @property
+    def format_suffix(self) -> str:
+        """The suffix that names the format, under a compression suffix if any (``.nq`` for ``x.nq.gz``)."""
+        path = Path(self.path)
+        return path.with_suffix("").suffix if path.suffix in COMPRESS_FORMATS else path.suffix
+
+    @property
     def media_type(self) -> str:
-        return MEDIA_TYPES.get(Path(self.path).suffix, "application/octet-stream")
+        return MEDIA_TYPES.get(self.format_suffix, "application/octet-stream")
+
+    @property
+    def compress_format(self) -> str | None:
+        return COMPRESS_FORMATS.get(Path(self.path).suffix)
 
 
 def describe_files(files: dict[str, bytes]) -> list[ReleaseFile]:
@@ -95,10 +108,10 @@ def void_graph(data: Graph, dumps: list[ReleaseFile]) -> Graph:
     add((dataset, VOID.exampleResource, URIRef(ID_BASE + "city/montreal")))
     add((dataset, VOID.vocabulary, URIRef(str(MKG))))
     for dump in dumps:
-        suffix = Path(dump.path).suffix
-        if dump.path.startswith("download/migration-kg."):
+        feature = _FEATURES.get(dump.format_suffix)
+        if dump.path.startswith("download/migration-kg.") and feature is not None:
             add((dataset, VOID.dataDump, URIRef(BASE + dump.path)))
-            add((dataset, VOID.feature, URIRef("http://www.w3.org/ns/formats/" + _FEATURES[suffix])))
+            add((dataset, VOID.feature, URIRef("http://www.w3.org/ns/formats/" + feature)))
     for cls in classes:
         partition = URIRef(f"{DATASET_IRI}#class-{_slug(graph.namespace_manager.normalizeUri(cls))}")
         add((dataset, VOID.classPartition, partition))
@@ -152,6 +165,8 @@ def dcat_graph(files: list[ReleaseFile], version: str, issued: str) -> Graph:
         add((distribution, DCAT.downloadURL, URIRef(BASE + file.path)))
         add((distribution, DCAT.accessURL, URIRef(BASE + file.path)))
         add((distribution, DCAT.mediaType, URIRef(IANA + file.media_type)))
+        if file.compress_format is not None:
+            add((distribution, DCAT.compressFormat, URIRef(IANA + file.compress_format)))
         add((distribution, DCAT.byteSize, Literal(file.size, datatype=XSD.nonNegativeInteger)))
         add((distribution, DCTERMS.license, LICENCE))
         add((distribution, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
