@@ -132,6 +132,9 @@ def test_an_anonymous_user_without_update_rights_gets_an_auth_error(fresh, dist_
     finally:
         fresh.isql('GRANT SPARQL_UPDATE TO "SPARQL";\n')
     assert caught.value.exit_code == 21
+    message = str(caught.value)
+    assert 'GRANT SPARQL_UPDATE TO "SPARQL"' in message and "nothing was written" in message
+    assert "leftover" not in message and "could not be dropped" not in message
     assert our_graphs(fresh) == {}
 
 

@@ -67,5 +67,7 @@ def print_violations(report: Any) -> None:
         table.add_column(column, overflow="fold")
     for violation in report.violations:
         check = violation.source.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        component = violation.component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+        check += f" ({component})" if component else ""
         table.add_row(f"{violation.focus_label} <{violation.focus}>", violation.path, violation.message, check)
     make_console(stderr=True).print(table)

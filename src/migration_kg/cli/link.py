@@ -109,10 +109,13 @@ def check(settings: Settings, project_root: Path, graph_files: tuple[Path, ...],
     if fmt == "table":
         table = _table(rows)
         if output is not None:
+            import io
+
             from rich.console import Console
 
-            with output.open("w", encoding="utf-8") as stream:
-                Console(file=stream, width=200, highlight=False).print(table)
+            buffer = io.StringIO()
+            Console(file=buffer, width=200, highlight=False).print(table)
+            write_file_atomically(output, buffer.getvalue())
         else:
             make_console().print(table)
     elif output is not None:
@@ -121,11 +124,18 @@ def check(settings: Settings, project_root: Path, graph_files: tuple[Path, ...],
         click.echo(report_text(rows, fmt), nl=False)
     counts = {verdict: sum(r.verdict == verdict for r in rows) for verdict in VERDICT_STYLES}
     if not settings.quiet:
-        click.echo(f"checked {len({r.entity for r in rows})} links: " +
-                   ", ".join(f"{n} {verdict}" for verdict, n in counts.items()), err=True)
+        links, wrong = len({r.entity for r in rows}), len({r.entity for r in rows if r.verdict == "wrong"})
+        click.echo(f"checked {_count(links, 'link')} with {_count(len(rows), 'check')} (" +
+                   ", ".join(f"{n} {verdict}" for verdict, n in counts.items()) +
+                   f"); {_count(wrong, 'link')} with a wrong check", err=True)
     _traffic(settings, client)
     if counts["wrong"]:
         sys.exit(EXIT_NOT_CONFORMING)
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 link``, ``2 links``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _table(rows: list[Any]) -> Any:
@@ -170,8 +180,9 @@ def suggest(settings: Settings, project_root: Path, graph_files: tuple[Path, ...
                                       lambda ours: suggest_links(ours, client, per_entity))
     write_file_atomically(output, sssom_text(suggestions))
     if not settings.quiet:
-        click.echo(f"wrote {len(suggestions)} candidate mappings for "
-                   f"{len({s.subject for s in suggestions})} entities to {output}", err=True)
+        entities = len({s.subject for s in suggestions})
+        click.echo(f"wrote {_count(len(suggestions), 'candidate mapping')} for {entities} "
+                   f"{'entity' if entities == 1 else 'entities'} to {output}", err=True)
     _traffic(settings, client)
 
 
@@ -193,7 +204,7 @@ def accept(settings: Settings, project_root: Path, sssom_file: Path, min_confide
     if not settings.quiet:
         for line, reason in result.skipped:
             click.echo(f"{sssom_file}:{line}: skipped ({reason})", err=True)
-        click.echo(f"wrote {len(result.written)} links to {result.path}" if result.written
+        click.echo(f"wrote {_count(len(result.written), 'link')} to {result.path}" if result.written
                    else "no accepted row to write", err=True)
 
 

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from migration_kg.errors import InputError
+from migration_kg.files import read_text
 from migration_kg.graph.load import to_rdflib, to_store
 
 _POSITION = re.compile(r"(?:line |at )(\d+)(?: column |:)(\d+)")  # "line 3 column 5" or "at 3:5"
@@ -43,7 +44,7 @@ def query_title(text: str) -> str:
 
 def run_query(store: ox.Store, path: Path) -> ox.QuerySolutions:
     """Run one SELECT file on ``store``; a syntax error names the file, line and column."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, "quality-control query")
     try:
         answer = store.query(text)
     except SyntaxError as error:
@@ -70,5 +71,5 @@ def run_qc(graph: Graph, paths: list[Path]) -> list[QcResult]:
         )
         results.append(QcResult(
             name=path.name.removesuffix(".rq"), path=path,
-            title=query_title(path.read_text(encoding="utf-8")), variables=variables, rows=tuple(rows)))
+            title=query_title(read_text(path, "quality-control query")), variables=variables, rows=tuple(rows)))
     return results

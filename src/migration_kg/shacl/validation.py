@@ -6,6 +6,7 @@ pyoxigraph) and ``pyshacl`` (the reference).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from migration_kg.errors import UsageError
+from migration_kg.files import read_text
 from migration_kg.graph.load import STORE_REWRITES, from_rdflib, to_rdflib, to_store
 from migration_kg.namespaces import SH, bind_prefixes
 from migration_kg.shacl.qc import QcResult, query_title, run_qc, run_query
@@ -88,15 +90,26 @@ class ValidationReport:
                  f"SHACL and quality-control violations: {len(self.violations)}"]
         if self.quote_summary:
             lines.append(f"Quotes: {self.quote_summary}")
+        blocks: list[list[str]] = []
         for violation in self.violations:
-            lines.append("")
-            lines.append(f"- {violation.focus_label} <{violation.focus}>")
+            block = [f"- {violation.focus_label} <{violation.focus}>"]
             if violation.path:
-                lines.append(f"  path:    {violation.path}")
-            lines.append(f"  message: {violation.message}")
+                block.append(f"  path:    {violation.path}")
+            block.append(f"  message: {violation.message}")
             if violation.value:
-                lines.append(f"  value:   {violation.value}")
-            lines.append(f"  check:   {violation.source}")
+                block.append(f"  value:   {violation.value}")
+            component = violation.component.rsplit("#", 1)[-1]
+            block.append(f"  check:   {violation.source}" + (f" ({component})" if component else ""))
+            blocks.append(block)
+        # Two property shapes of one check can report the same thing; say so once, with how many times.
+        for index, block in enumerate(blocks):
+            if index and block == blocks[index - 1]:
+                continue
+            repeats = sum(1 for _ in itertools.takewhile(lambda other, b=block: other == b, blocks[index:]))
+            lines.append("")
+            lines.extend(block)
+            if repeats > 1:
+                lines.append(f"  results: {repeats} (one per property shape of the check)")
         if self.qc_results:
             lines.append("")
             lines.append("Quality-control queries:")
@@ -252,16 +265,17 @@ def qc_violations(results: list[QcResult], data: Graph | ox.Store) -> list[Viola
             cells = dict(zip(result.variables, row, strict=True))
             entity = cells.get("entity", row[0] if row else "")
             focus = entity.strip("<>")
+            value = "" if cells.get("value", "") == '""' else cells.get("value", "")  # an empty literal: no value
             if ":" in focus and "://" not in focus:
                 focus = str(names.expand_curie(focus))  # type: ignore[attr-defined]
             found.append(Violation(
                 focus=focus,
                 focus_label=label_of(data, URIRef(focus)),
                 path=cells.get("property", ""),
-                message=f"{result.title}" + (f" ({cells['value']})" if cells.get("value") else ""),
+                message=f"{result.title}" + (f" ({value})" if value else ""),
                 severity=str(SH.Violation),
                 source=QC_SHAPE_BASE + result.name,
-                value=cells.get("value", ""),
+                value=value,
             ))
     return found
 
@@ -297,5 +311,5 @@ def _qc_result(store: ox.Store, path: Path) -> QcResult:
     variables = tuple(variable.value for variable in answer.variables)
     rows = sorted(tuple("" if solution[v] is None else to_rdflib(solution[v]).n3(names) for v in variables)
                   for solution in answer)
-    return QcResult(name=path.name.removesuffix(".rq"), path=path, title=query_title(path.read_text(encoding="utf-8")),
+    return QcResult(name=path.name.removesuffix(".rq"), path=path, title=query_title(read_text(path, "query")),
                     variables=variables, rows=tuple(rows))

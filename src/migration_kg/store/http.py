@@ -147,6 +147,10 @@ class StoreClient:
         if error.code in (401, 403) or "SECURITY" in detail:
             hint = ("wrong or insufficient credentials" if self.credentials is not None else
                     f"it needs credentials: set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}")
+            if "SECURITY" in detail and self.credentials is None:
+                hint = ("Virtuoso lets anonymous users update only after GRANT SPARQL_UPDATE TO \"SPARQL\" (in "
+                        f"isql-vt, see docs/stores.md); or {hint.removeprefix('it needs credentials: ')} to load "
+                        "through its -auth endpoints")
             return StoreAuthError(f"{where} refused {what} ({status}): {hint}"
                                   + (f" - {first_line}" if "SECURITY" in detail else ""))
         if error.code in (502, 503, 504):

@@ -311,7 +311,10 @@ def _load_staged(client: StoreClient, path: Path, graph: str, mode: str, size: i
     """Fill the staging graph, check its count, swap it over ``graph`` in one update; return the expected count."""
     staging = sender.into
     try:
-        client.update(f"DROP SILENT GRAPH {sparql_iri(staging)}", "dropping a leftover staging graph")
+        client.update(f"DROP SILENT GRAPH {sparql_iri(staging)}", "clearing the staging graph before loading")
+    except StoreError as error:
+        raise type(error)(f"{error}; nothing was written: <{graph}> still holds {before:,} triples") from None
+    try:
         for batch, aside in chunks(path, size, sender.endpoints.preset.verbatim_datatypes):
             sender.send(batch, aside)
         staged = client.count(staging, "counting the staging graph")

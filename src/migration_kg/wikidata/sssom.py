@@ -15,6 +15,7 @@ from rdflib.namespace import OWL, SKOS
 
 from migration_kg import __version__
 from migration_kg.errors import InputError
+from migration_kg.files import read_text
 from migration_kg.namespaces import ENTITY_NAMESPACES, WD
 
 if TYPE_CHECKING:
@@ -59,10 +60,7 @@ def sssom_text(suggestions: Sequence[Suggestion], today: str | None = None, mapp
 
 def read_sssom(path: Path) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """The metadata block and the rows of an SSSOM/TSV file; errors name the file and line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror or error}", path) from None
+    lines = read_text(path, "SSSOM file").splitlines()
     header = [line[1:] for line in lines if line.startswith("#")]
     body = [line for line in lines if not line.startswith("#")]
     metadata = parse_metadata(header, path)
