@@ -51,7 +51,11 @@ class OutputError(MigrationKGError):
     def __init__(self, target: Path | str, error: OSError) -> None:
         self.target = str(target)
         reason = error.strerror or str(error)
-        culprit = error.filename if error.filename not in (None, str(target)) else None
+        culprit = str(error.filename) if error.filename is not None else None
+        # Our own temporary names (.NAME.new-..., .NAME.xyz) mean nothing to the user: the target is what failed.
+        if culprit in (None, str(target)) or any(part.startswith(f".{Path(target).name}.")
+                                                 for part in Path(culprit).parts):
+            culprit = None
         super().__init__(f"cannot write {target}: {reason}" + (f" ({culprit})" if culprit else ""))
 
 

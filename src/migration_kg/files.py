@@ -151,7 +151,7 @@ def write_atomically(out_dir: Path, files: dict[str, str | bytes],
         remove_stale_staging(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-{os.getpid()}-", dir=out_dir.parent))
     except OSError as error:
-        raise OutputError(out_dir, error) from None
+        raise OutputError(out_dir, error) from error
     try:
         with _locked(staging):
             os.chmod(staging, 0o777 & ~umask())
@@ -165,7 +165,7 @@ def write_atomically(out_dir: Path, files: dict[str, str | bytes],
             names = [*files, *(extra(staging) if extra is not None else [])]
             swap_in(staging, out_dir)
     except OSError as error:
-        raise OutputError(out_dir, error) from None
+        raise OutputError(out_dir, error) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out_dir / name for name in sorted(names)]
@@ -177,7 +177,7 @@ def write_file_atomically(path: Path, content: str | bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as error:
-        raise OutputError(path, error) from None
+        raise OutputError(path, error) from error
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content.encode("utf-8") if isinstance(content, str) else content)
@@ -186,6 +186,6 @@ def write_file_atomically(path: Path, content: str | bytes) -> Path:
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise OutputError(path, error) from None
+            raise OutputError(path, error) from error
         raise
     return path

@@ -37,6 +37,8 @@ class ErrorMappingGroup(click.Group):
             report = getattr(error, "report", None)
             if report is not None:
                 print_violations(report)
+            if error.exit_code in (EXIT_INTERNAL, EXIT_IO):
+                _fail(ctx, error.exit_code, str(error))
             click.echo(f"error: {error}", err=True)
             sys.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):

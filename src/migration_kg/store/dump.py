@@ -54,7 +54,7 @@ def dump(source: Path | str = "dist", out: Path | str | None = None, graph: str 
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as error:
-        raise OutputError(target, error) from None
+        raise OutputError(target, error) from error
     quads = 0
     try:
         with os.fdopen(handle, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=level,
@@ -70,6 +70,6 @@ def dump(source: Path | str = "dist", out: Path | str | None = None, graph: str 
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise OutputError(target, error) from None
+            raise OutputError(target, error) from error
         raise
     return DumpResult(target, graph, quads, target.stat().st_size)
