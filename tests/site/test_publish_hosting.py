@@ -1,13 +1,17 @@
 """The generated hosting rules, run for real on 127.0.0.1: Debian's nginx with site/nginx.conf, and Debian's
-Apache with site/.htaccess (mod_rewrite, mod_headers, mod_mime), each serving a published site."""
+Apache with site/.htaccess (mod_rewrite, mod_headers, mod_mime), each serving a site written by
+`migration-kg publish` as it is (no chmod), from workers running as an unprivileged user (www-data for nginx,
+nobody for Apache), as on a production host."""
 
 from __future__ import annotations
 
 import http.client
 import os
+import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -24,25 +28,50 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+WORKER_USER = "www-data"  # Debian's nginx runs its workers as www-data
+MASTERS: dict[str, int] = {}  # server name -> process id of the master process started by the fixture
+
+
 @pytest.fixture(scope="module")
-def nginx(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """nginx with the generated map and server block, its root and port pointed at the test site."""
+def hosted_site(dist_dir: Path) -> Iterator[Path]:
+    """A site written by `migration-kg publish` (umask 022) under a directory that anyone may enter, like
+    /srv/migration-kg: nothing in it is chmod-ed by the test."""
+    host_dir = Path(tempfile.mkdtemp(prefix="mkg-host-"))
+    host_dir.chmod(0o755)  # the host's own folder (mkdtemp makes it 0700); site/ inside is the command's work
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "migration_kg", "-q", "publish", "--dist", str(dist_dir), "--out",
+             str(host_dir / "site"), "--issued", "2026-11-26"], capture_output=True, text=True, timeout=300,
+            preexec_fn=lambda: os.umask(0o022), check=False)
+        assert result.returncode == 0, result.stderr
+        yield host_dir / "site"
+    finally:
+        shutil.rmtree(host_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def nginx(hosted_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """nginx with the generated map and server block, its root and port pointed at the published site; when
+    started as root, its workers run as www-data, as Debian's packaged nginx does."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     assert Path(binary).is_file(), "nginx is missing: run scripts/install-system-packages"
     prefix = tmp_path_factory.mktemp("nginx")
     port = _free_port()
-    snippet = (site_dir / "nginx.conf").read_text(encoding="utf-8")
+    snippet = (hosted_site / "nginx.conf").read_text(encoding="utf-8")
     snippet = snippet.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-    snippet = snippet.replace("root /srv/migration-kg/site;", f"root {site_dir};")
+    snippet = snippet.replace("root /srv/migration-kg/site;", f"root {hosted_site};")
     temp = "\n".join(f"    {name}_temp_path {prefix}/{name};" for name in
                      ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    user = "user root;\n" if os.geteuid() == 0 else ""
+    if os.geteuid() == 0:
+        shutil.chown(prefix, WORKER_USER)  # nginx's own temporary files, written by its workers
+    user = f"user {WORKER_USER};\n" if os.geteuid() == 0 else ""
     (prefix / "nginx.conf").write_text(
         f"{user}daemon off;\nworker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\n"
         f"events {{}}\nhttp {{\n    access_log off;\n{temp}\n{snippet}\n}}\n", encoding="utf-8")
     process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     _wait(process, port, "nginx")
+    MASTERS["nginx"] = process.pid
     yield "127.0.0.1", port
     process.terminate()
     process.wait(timeout=10)
@@ -66,16 +95,13 @@ APACHE_MODULES = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "headers"
 
 
 @pytest.fixture(scope="module")
-def apache(site_dir: Path) -> Iterator[tuple[str, int]]:
-    """Apache httpd in the foreground with AllowOverride All on a world-readable copy of the site."""
+def apache(hosted_site: Path) -> Iterator[tuple[str, int]]:
+    """Apache httpd in the foreground (User nobody) with AllowOverride All on the published site as it is."""
     binary = shutil.which("apache2") or "/usr/sbin/apache2"
     assert Path(binary).is_file(), "apache2 is missing: run scripts/install-system-packages"
     work = Path(tempfile.mkdtemp(prefix="mkg-apache-"))
     try:
-        root = work / "site"
-        shutil.copytree(site_dir, root)
-        for path in [work, *work.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
+        root = hosted_site
         port = _free_port()
         modules = "\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES)
         (work / "httpd.conf").write_text(
@@ -180,3 +206,30 @@ def test_web_servers_send_an_entity_to_the_readers_language(host, accept, langua
 def test_web_servers_serve_the_favicon(host) -> None:
     status, headers, body = _get(host, "/favicon.ico")
     assert status == 200 and headers["content-type"] == "image/x-icon" and body[:4] == b"\0\0\1\0"
+
+
+def _process_users(parent: int) -> set[str]:
+    """The user names of the children of process ``parent`` (nginx's workers)."""
+    users = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == parent:
+                    users.add(pwd.getpwuid(entry.stat().st_uid).pw_name)
+            except (OSError, IndexError, ValueError):
+                continue
+    return users
+
+
+def test_nginx_workers_are_unprivileged_and_read_the_site_as_published(nginx, hosted_site) -> None:
+    expected = WORKER_USER if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+    assert _process_users(MASTERS["nginx"]) == {expected}
+    assert get(nginx, "/id/city/montreal.ttl")[0] == 200
+    # What a site written with mkdtemp's 0700 gave before: workers cannot enter it. The test notices.
+    if os.geteuid() == 0:
+        hosted_site.chmod(0o700)
+        try:
+            assert get(nginx, "/id/city/montreal.ttl")[0] in (403, 404)  # try_files finds nothing it may read
+        finally:
+            hosted_site.chmod(0o755)
