@@ -76,12 +76,13 @@ def _wait_until_listening(port: int, process: subprocess.Popen, timeout: float =
 
 
 @contextlib.contextmanager
-def oxigraph_server(location: Path) -> Iterator[OxigraphServer]:
-    """Start ``oxigraph serve`` on a free loopback port with an on-disk store at ``location``; stop it after."""
+def oxigraph_server(location: Path, *options: str) -> Iterator[OxigraphServer]:
+    """Start ``oxigraph serve`` (with ``options`` such as ``--union-default-graph``) on a free loopback port with
+    an on-disk store at ``location``; stop it after."""
     port = free_port()
     location.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
-        [oxigraph_executable(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        [oxigraph_executable(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *options],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         _wait_until_listening(port, process)

@@ -95,3 +95,31 @@ def test_sha256sums_checks_out(site_dir: Path) -> None:
     assert set(listed) == expected
     for name, digest in listed.items():
         assert hashlib.sha256((site_dir / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_publish_after_dump_describes_the_bulk_file(project_root: Path, dist_dir: Path, tmp_path: Path) -> None:
+    """`migration-kg dump` then `migration-kg publish`: the gzipped N-Quads are a download like the others."""
+    import shutil
+    import subprocess
+    import sys
+
+    dist = tmp_path / "dist"
+    shutil.copytree(dist_dir, dist)
+    command = [sys.executable, "-m", "migration_kg", "-q"]
+    assert subprocess.run([*command, "dump", "--dist", str(dist)], check=False).returncode == 0
+    published = subprocess.run([*command, "publish", "--project", str(project_root), "--dist", str(dist),
+                                "--out", str(tmp_path / "site"), "--issued", "2026-11-26"],
+                               capture_output=True, text=True, check=False)
+    assert published.returncode == 0, published.stderr
+    site = tmp_path / "site"
+    dcat = Graph().parse(site / "dcat.ttl", format="turtle")
+    void = Graph().parse(site / "void.ttl", format="turtle")
+    distribution = URIRef(f"{DATASET}#distribution-download-migration-kg-nq-gz")
+    iana = "https://www.iana.org/assignments/media-types/"
+    assert dcat.value(distribution, DCAT.mediaType) == URIRef(iana + "application/n-quads")
+    assert dcat.value(distribution, DCAT.compressFormat) == URIRef(iana + "application/gzip")
+    assert dcat.value(distribution, DCAT.byteSize) == Literal((dist / "migration-kg.nq.gz").stat().st_size,
+                                                               datatype=XSD.nonNegativeInteger)
+    assert (DATASET, VOID.dataDump, URIRef(BASE + "download/migration-kg.nq.gz")) in void
+    assert (DATASET, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Quads")) in void
+    assert "download/migration-kg.nq.gz" in (site / "SHA256SUMS").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from servers import oxigraph_executable
-from store_checks import local_triples
+from servers import oxigraph_executable, oxigraph_server
+from store_checks import every_question_answers_as_embedded, local_triples
 
 from migration_kg.errors import InputError
 from migration_kg.namespaces import DATASET_IRI
@@ -70,3 +70,38 @@ def test_oxigraph_load_takes_the_dump(dist_dir, tmp_path):
     loaded = {ox.Triple(q.subject, q.predicate, q.object)
               for q in store.quads_for_pattern(None, None, None, ox.NamedNode(DATASET_IRI))}
     assert loaded == local_triples(dist_dir / "migration-kg.nt")
+
+
+def test_dump_into_the_default_graph(dist_dir, tmp_path):
+    result = dump(dist_dir, tmp_path / "kg.nq.gz", graph=None)
+    quads = read_quads(result.path)
+    assert {q.graph_name for q in quads} == {ox.DefaultGraph()} and result.where == "the default graph"
+    assert {ox.Triple(q.subject, q.predicate, q.object) for q in quads} == local_triples(dist_dir / "migration-kg.nt")
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("graph", "serve_options"), [(DATASET_IRI, ("--union-default-graph",)), (None, ())],
+                         ids=["named-graph-with-union-default-graph", "default-graph-dump"])
+def test_the_bulk_path_answers_every_question_as_embedded(dist_dir, project_root, tmp_path, graph, serve_options):
+    """The documented path: `migration-kg dump` -> `oxigraph load` -> `oxigraph serve`; then every question,
+    sent by `migration-kg query --endpoint`'s own code, gives exactly the embedded answer."""
+    result = dump(dist_dir, tmp_path / "kg.nq.gz", graph=graph)
+    location = tmp_path / "db"
+    subprocess.run([oxigraph_executable(), "load", "--location", str(location), "--file", str(result.path)],
+                   check=True, capture_output=True)
+    with oxigraph_server(location, *serve_options) as server:
+        assert every_question_answers_as_embedded(server.query_url, dist_dir, project_root) == 25
+
+
+@pytest.mark.server
+def test_without_the_union_default_graph_a_named_graph_dump_answers_nothing(dist_dir, tmp_path):
+    """Why the docs say --union-default-graph (or dump --default-graph): queries read the default graph."""
+    from migration_kg.query.questions import find_query, run_endpoint
+
+    result = dump(dist_dir, tmp_path / "kg.nq.gz")
+    location = tmp_path / "db"
+    subprocess.run([oxigraph_executable(), "load", "--location", str(location), "--file", str(result.path)],
+                   check=True, capture_output=True)
+    with oxigraph_server(location) as server:
+        question = find_query("council-member-cities", Path(__file__).resolve().parents[2] / "queries")
+        assert run_endpoint(server.query_url, question).rows == []
