@@ -70,16 +70,20 @@ def undeclared_prefixes(text: str) -> list[str]:
     return sorted(used_prefixes(text) - declared_prefixes(text))
 
 
+def _short_construct(tokens: list[tuple[str, str, int]]) -> bool | None:
+    """For a CONSTRUCT query, whether it is the short form ``CONSTRUCT WHERE { ... }``; None for other forms."""
+    forms = [(i, word.upper()) for i, (kind, word, _) in enumerate(tokens)
+             if kind == "word" and word.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")]
+    if not forms or forms[0][1] != "CONSTRUCT":
+        return None
+    following = tokens[forms[0][0] + 1] if forms[0][0] + 1 < len(tokens) else ("", "", 0)
+    return following[0] == "word" and following[1].upper() == "WHERE"
+
+
 def where_clause_start(text: str) -> int:
     """The offset just after the ``{`` that opens the query's WHERE clause (``CONSTRUCT`` templates skipped)."""
     tokens = _tokens(text)
-    form = next((word.upper() for kind, word, _ in tokens
-                 if kind == "word" and word.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), "")
-    skip_template = False
-    if form == "CONSTRUCT":
-        position = next(i for i, (kind, word, _) in enumerate(tokens) if kind == "word" and word.upper() == form)
-        following = tokens[position + 1] if position + 1 < len(tokens) else ("", "", 0)
-        skip_template = not (following[0] == "word" and following[1].upper() == "WHERE")
+    skip_template = _short_construct(tokens) is False
     depth = 0
     for kind, _, offset in tokens:
         if kind == "open":
@@ -109,6 +113,8 @@ def with_values(text: str, bindings: Mapping[str, str], comment: str = "") -> st
     """
     if not bindings:
         return text
+    if _short_construct(_tokens(text)):  # CONSTRUCT WHERE allows triples only: a trailing VALUES clause instead
+        return f"{text.rstrip()}\n{values_block(bindings)}\n"
     start = where_clause_start(text)
     rest = text[start:]
     note = f"  # {comment}" if comment else ""

@@ -249,3 +249,80 @@ def test_query_form(text, form):
 def test_an_update_is_not_a_query():
     with pytest.raises(UsageError, match="not a SPARQL query"):
         query_form("PREFIX a: <http://a/>\nINSERT DATA { <a> <b> <c> }")
+
+
+README_QUERY = """SELECT ?city ?country WHERE {
+  ?m org:organization organization:council-of-cities-on-migration ; org:member ?c .
+  ?c rdfs:label ?city ; schema:containedInPlace ?k . ?k rdfs:label ?country .
+  FILTER (LANG(?city) = "en" && LANG(?country) = "en")
+} ORDER BY ?city
+"""
+
+
+def test_a_query_without_prefix_lines_gets_the_projects_declarations(store, tmp_path):
+    path = tmp_path / "no-prefixes.rq"
+    path.write_text(README_QUERY, encoding="utf-8")
+    question = find_query(str(path), QUERIES_DIR)
+    assert question.added_prefixes == ("org", "organization", "rdfs", "schema")
+    rows = run_embedded(store, question).rows
+    assert {row[0].value for row in rows} == {"Amman", "Athens", "Bristol", "Freetown", "Kampala", "Los Angeles",
+                                              "Milan", "Montreal"}
+
+
+def test_syntax_errors_count_lines_as_the_user_wrote_them_and_are_never_cut(store, tmp_path):
+    path = tmp_path / "bad.rq"
+    path.write_text("# a comment\nSELECT ?x WHERE {\n  ?x rdfs:label ?y .\n  ?x undeclared:thing ?z .\n}\n",
+                    encoding="utf-8")
+    question = find_query(str(path), QUERIES_DIR)
+    assert question.added_prefixes == ("rdfs",)
+    with pytest.raises(InputError) as caught:
+        run_embedded(store, question)
+    message = str(caught.value)
+    assert caught.value.line == 4 and message.startswith(f"{path}:4:")
+    assert "undeclared prefix undeclared:" in message and "\n" not in message and "…" not in message
+    assert "['" not in message  # Oxigraph's character classes are summed up, not pasted
+
+
+def test_a_latin1_query_is_an_input_error_naming_line_and_column(tmp_path):
+    path = tmp_path / "latin1.rq"
+    path.write_bytes("# requête\nSELECT * WHERE { ?s ?p ?o }\n".encode("latin-1"))
+    with pytest.raises(InputError) as caught:
+        find_query(str(path), QUERIES_DIR)
+    assert (caught.value.line, caught.value.column) == (1, 7)
+    assert "not UTF-8 (byte 0xea)" in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "booleans"), [
+    ("SELECT ?same WHERE { BIND (1 = 1 AS ?same) }", {"same"}),
+    ("SELECT (BOUND(?x) AS ?known) (STR(?x) AS ?text) WHERE { OPTIONAL { ?x ?p ?o } }", {"known"}),
+    ("SELECT ?flag WHERE { BIND (IF(?a, true, false) AS ?flag) }", {"flag"}),
+    ("SELECT ?n WHERE { BIND (1 + 1 AS ?n) }", set()),
+])
+def test_boolean_columns_are_found_in_the_query(text, booleans):
+    from migration_kg.query.portable import boolean_variables
+
+    assert boolean_variables(text) == booleans
+
+
+def test_virtuoso_style_answers_come_back_standard():
+    """What Virtuoso 7.2 sends: ASK as a __ASK_RETVAL table, booleans as 1/0 (typed integer when computed)."""
+    import json
+
+    from migration_kg.query.questions import parse_answer
+
+    def typed(value, datatype):
+        return {"type": "typed-literal", "datatype": XSD + datatype, "value": value}
+
+    def table(variables, *rows):
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": list(rows)}}).encode()
+
+    kind = "application/sparql-results+json"
+    true_ask = table(["__ASK_RETVAL"], {"__ASK_RETVAL": typed("1", "integer")})
+    assert parse_answer("u", "ASK", true_ask, kind).boolean is True
+    assert parse_answer("u", "ASK", table(["__ASK_RETVAL"]), kind).boolean is False
+    answer = table(["same", "n", "stored"], {"same": typed("0", "integer"), "n": typed("1", "integer"),
+                                             "stored": typed("1", "boolean")})
+    query = "SELECT ?same ?n ?stored WHERE { BIND (1 = 2 AS ?same) BIND (1 AS ?n) ?s ?p ?stored }"
+    row = parse_answer("u", "SELECT", answer, kind, query).rows[0]
+    assert [str(term) for term in row] == [f'"false"^^<{XSD}boolean>', f'"1"^^<{XSD}integer>',
+                                           f'"true"^^<{XSD}boolean>']

@@ -31,7 +31,11 @@ class ErrorMappingGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             result = super().invoke(ctx)
-            sys.stdout.flush()  # a full disk behind a redirected stdout shows here, not at interpreter exit
+            try:
+                sys.stdout.flush()  # a full disk behind a redirected stdout shows here, not at interpreter exit
+            except OSError as error:
+                error.filename = "<stdout>"
+                raise
             return result
         except MigrationKGError as error:
             report = getattr(error, "report", None)
@@ -60,10 +64,15 @@ class ErrorMappingGroup(click.Group):
 def describe_os_error(error: OSError) -> str:
     """An OSError as one line that names the file (or standard output) that failed."""
     reason = error.strerror or str(error)
+    # Text for the terminal goes out through click.echo or a rich console: an error there is the output stream's.
+    echoed = any((frame.name == "echo" and "click" in frame.filename) or f"{os.sep}rich{os.sep}" in frame.filename
+                 for frame in traceback.extract_tb(error.__traceback__))
+    if error.filename == "<stdout>" or (error.filename is None and echoed):
+        return f"cannot write to standard output: {reason}"
     if error.filename is not None:
         target = error.filename if error.filename2 is None else f"{error.filename} -> {error.filename2}"
         return f"I/O error on {target}: {reason}"
-    return f"I/O error (standard output or an open file): {reason}"
+    return f"I/O error on an open file: {reason}"
 
 
 def _fail(ctx: click.Context, code: int, message: str, show_traceback: bool = True) -> NoReturn:
