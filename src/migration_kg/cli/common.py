@@ -33,6 +33,14 @@ class Settings:
         return self.verbosity < 0
 
 
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current directory when it lies under it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def make_console(stderr: bool = False) -> Any:
     """A rich console; when writing to a file or pipe it is wide enough that report tables do not fold."""
     from rich.console import Console

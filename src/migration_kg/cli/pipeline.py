@@ -13,6 +13,7 @@ from migration_kg.cli.common import (
     print_violations,
     progress_display,
     project_option,
+    shown,
     sources_option,
 )
 from migration_kg.errors import EXIT_NOT_CONFORMING
@@ -37,7 +38,7 @@ def build(settings: Settings, project_root: Path, out_dir: Path | None, engine: 
     with progress_display(settings) as step:
         result = run_build(project_root, out_dir, step, engine, list(sources) or None)
     if not settings.quiet:
-        click.echo(f"built {result.triples} triples into {result.out_dir} "
+        click.echo(f"built {result.triples} triples into {shown(result.out_dir)} "
                    f"({len(result.files)} files); data conforms to every shape and QC query; "
                    f"{result.report.quote_summary}")
 

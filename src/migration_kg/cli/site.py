@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from migration_kg.cli.common import Settings, progress_display, project_option
+from migration_kg.cli.common import Settings, progress_display, project_option, shown
 
 
 @click.command()
@@ -43,7 +43,7 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
     if not settings.quiet:
         source = "built dist/ first, then " if result.built_dist else ""
         click.echo(f"{source}published {result.entities} entities ({result.triples} triples) as {result.pages} "
-                   f"HTML pages, {len(result.files)} files in {result.out_dir}")
+                   f"HTML pages, {len(result.files)} files in {shown(result.out_dir)}")
         for note in result.map_notes():
             click.echo(note, err=True)
 
