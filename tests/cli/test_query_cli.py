@@ -270,3 +270,29 @@ def test_unreachable_service_in_an_embedded_query_exits_3(runner, dist_dir, tmp_
     result = run(runner, str(local), "--dist", str(dist_dir))
     assert result.exit_code == 3
     assert "a SERVICE endpoint of local-population cannot be reached" in one_error_line(result)
+
+
+def test_a_latin1_query_file_is_exit_2_with_one_line(dist_dir, tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "latin1.rq"
+    path.write_bytes("# requête en Latin-1\nSELECT * WHERE { ?s ?p ?o } LIMIT 1\n".encode("latin-1"))
+    result = subprocess.run([sys.executable, "-m", "migration_kg", "query", str(path), "--dist", str(dist_dir)],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"error: {path}:1:7: the query is not UTF-8 (byte 0xea); save it as UTF-8")
+
+
+def test_a_query_without_prefixes_runs_and_says_so(dist_dir, tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "plain.rq"
+    path.write_text("SELECT ?label WHERE { city:montreal rdfs:label ?label } ORDER BY ?label\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "migration_kg", "query", str(path), "--dist", str(dist_dir),
+                             "--format", "csv"], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["label", "Montreal", "Montréal"]
+    assert result.stderr.strip() == (f"note: {path} uses city:, rdfs: without PREFIX lines; the project's "
+                                     "declarations were added")

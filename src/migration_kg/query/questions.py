@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from migration_kg.errors import InputError, UsageError
 from migration_kg.files import read_text
-from migration_kg.sparqltext import add_prefixes, header_params, undeclared_prefixes
+from migration_kg.sparqltext import add_prefixes, header_params
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -30,8 +30,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _HEADER = re.compile(r"^#\s*(title|purpose)-(\w+):\s*(.*?)\s*$")
 _NEEDS = re.compile(r"^#\s*needs:\s*(.+?)\s*$")
-_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
-_ALTERNATIVE = re.compile(r"^\[\s*'?([^'\s])'?\s*\]$")
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _IRI = re.compile(r'^<([^<>"{}|^`\\\x00-\x20]*)>$')
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*):([\w.-]*)$")
@@ -222,62 +220,14 @@ def bindings_for(query: QueryFile, params: Mapping[str, str] | None = None) -> d
     return {name: parse_term(value) for name, value in raw.items()}
 
 
-def _split_alternatives(listing: str) -> list[str]:
-    """The items of Oxigraph's "expected one of A, B, [...]" list, split at commas outside brackets and quotes."""
-    items, depth, quoted, current = [], 0, False, ""
-    for char in listing:
-        if char == "'":
-            quoted = not quoted
-        elif not quoted and char == "[":
-            depth += 1
-        elif not quoted and char == "]":
-            depth -= 1
-        if char == "," and depth == 0 and not quoted:
-            items.append(current.strip())
-            current = ""
-        else:
-            current += char
-    return [item for item in [*items, current.strip()] if item]
-
-
-def _readable(detail: str, text: str) -> str:
-    """Oxigraph's parser message in words: the character classes of its grammar summed up, never cut."""
-    detail = " ".join(detail.split())
-    if not detail.startswith("expected one of "):
-        return detail
-    items = _split_alternatives(detail.removeprefix("expected one of "))
-    if "Prefix not found" in items:
-        unknown = undeclared_prefixes(text)
-        names = ", ".join(f"{name}:" for name in unknown) or "a prefix"
-        known = ", ".join(sorted(_prefixes()))
-        return (f"undeclared prefix {names}; declare it with PREFIX, or use one of the project's prefixes, "
-                f"which are declared for you ({known})")
-    words, name_characters = [], False
-    for item in items:
-        if match := _ALTERNATIVE.match(item):
-            words.append(f"'{match.group(1)}'")
-        elif item.startswith("["):
-            name_characters = True
-        else:
-            words.append(item)
-    if name_characters:
-        words.append("the rest of a name")
-    if len(words) == 1:
-        return f"expected {words[0]}"
-    return f"expected one of {', '.join(words[:-1])} or {words[-1]}"
-
-
 def syntax_error(error: SyntaxError, query: QueryFile | Path | str) -> InputError:
     """A pyoxigraph SPARQL syntax error as an InputError naming the file, line and column of the query as the
     user wrote it (declarations of the project's prefixes that were put before it are not counted)."""
-    path, text, offset = (query.path, query.text, len(query.added_prefixes)) if isinstance(query, QueryFile) \
-        else (query, "", 0)
-    message = str(error)
-    match = _POSITION.search(message)
-    detail = _readable(message[match.end():] if match else message, text) if message else "invalid query"
-    if not match:
-        return InputError(f"SPARQL syntax error: {detail}", path)
-    return InputError(f"SPARQL syntax error: {detail}", path, int(match.group(1)) - offset, int(match.group(2)))
+    from migration_kg.query.syntax import described
+
+    if isinstance(query, QueryFile):
+        return described(error, query.path, query.text, len(query.added_prefixes), _prefixes())
+    return described(error, query, "", 0, _prefixes())
 
 
 def load_store(dist_dir: Path) -> ox.Store:
