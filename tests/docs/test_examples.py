@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -65,6 +66,8 @@ def workdir(tmp_path: Path, dist_dir: Path) -> Path:
     shutil.copytree(ROOT, project, ignore=IGNORED, symlinks=True)
     shutil.copytree(dist_dir, project / "dist")
     (project / ".venv").symlink_to(Path(sys.prefix))
+    if (ROOT.parent / "shared").is_dir():  # ../shared beside the checkout, as on CI
+        (tmp_path / "shared").symlink_to(ROOT.parent / "shared")
     return project
 
 
@@ -91,11 +94,9 @@ def localised(text: str, block: Block, tmp: Path) -> str:
 
 def pointed_at_fixture(command: str) -> str:
     """A ``migration-kg link`` command without --endpoint, sent to the local Wikidata fixture instead."""
-    words = command.split()
-    if "link" in words[:3] and "--endpoint" not in command and words[0] == "migration-kg":
-        position = command.index(" link ") + len(" link ")
-        subcommand_end = command.index(" ", position) if " " in command[position:] else len(command)
-        return f"{command[:subcommand_end]} --endpoint {FIXTURE_ENDPOINT}{command[subcommand_end:]}"
+    match = re.search(r"\bmigration-kg link (check|suggest|enrich)\b", command)
+    if match and "--endpoint" not in command:
+        return f"{command[:match.end()]} --endpoint {FIXTURE_ENDPOINT}{command[match.end():]}"
     return command
 
 
@@ -103,9 +104,9 @@ def setup_commands(block: Block, tmp: Path) -> list[str]:
     commands = []
     if "virtuoso" in block.options:
         commands.append(f"scripts/start-virtuoso {tmp}/virtuoso-db")
-    if "wikidata" in block.options:
-        commands.append(f".venv/bin/oxigraph load --location {tmp}/wikidata-db "
-                        "--file tests/fixtures/wikidata/fixture.ttl")
+    if "wikidata" in block.options:  # real Wikidata RDF and items of our entities in its shape (docs/wikidata.md)
+        commands.append(f"for f in ../shared/reference/wikidata-rdf/*.ttl tests/fixtures/wikidata/real-shape/items.ttl;"
+                        f" do .venv/bin/oxigraph load --location {tmp}/wikidata-db --file \"$f\" || exit 1; done")
         commands.append(f".venv/bin/oxigraph serve --location {tmp}/wikidata-db --bind 127.0.0.1:7878")
     commands += [localised(command, block, tmp) for command in block.options.get("before", [])]
     return commands

@@ -11,7 +11,7 @@ An HTML comment on the line before a block tunes how it runs, e.g. ``<!-- doctes
 - ``virtuoso``: a fresh Virtuoso is started first with ``scripts/start-virtuoso`` (as docs/stores.md shows), on
   the documented ports;
 - ``wikidata``: the Wikidata query service is replaced by a real Oxigraph server on 127.0.0.1:7878 loaded with
-  ``tests/fixtures/wikidata/fixture.ttl`` (as docs/wikidata.md shows); ``link`` commands are pointed at it;
+  real Wikidata RDF and the real-shape fixture (as docs/wikidata.md shows); ``link`` commands are pointed at it;
 - ``before="command"``: a command run first, not shown (a server the block talks to); repeatable;
 - ``given="path=source"``: a file of the repository copied into the working directory first; repeatable;
 - ``no-site-extra``: run where the ``site`` extra's packages cannot be imported;

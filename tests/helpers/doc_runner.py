@@ -81,7 +81,9 @@ class Session:
         self.status = 0
 
     def start_server(self, command: str, port: int, log: Path) -> tuple[subprocess.Popen | None, str]:
-        """Start ``command`` in the background; wait until ``port`` answers. (process, problem)."""
+        """Start ``command`` in the background; wait until ``port`` answers (and, for scripts/start-virtuoso,
+        until it says it is ready: it grants the update right after Virtuoso starts listening). (process, problem)."""
+        ready_text = b"Virtuoso ready" if "start-virtuoso" in command else b""
         text = command.rstrip().removesuffix("&").rstrip()
         with log.open("wb") as stream:
             process = subprocess.Popen(["bash", "-c", text], cwd=self.workdir, env=self.env, stdout=stream,
@@ -89,7 +91,7 @@ class Session:
         self.servers.append((process, log))
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
-            if _listening(port):
+            if _listening(port) and ready_text in log.read_bytes():
                 return process, ""
             if process.poll() is not None:
                 return None, f"the server stopped with code {process.returncode}"
