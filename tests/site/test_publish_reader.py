@@ -15,7 +15,7 @@ import html5lib
 import pytest
 from rdflib import Graph, URIRef
 
-from migration_kg.site.index import ExampleQuery
+from migration_kg.site.index import ExampleQuery, published_text
 from migration_kg.site.publish import PublishResult
 from migration_kg.site.questions import editor_text
 from migration_kg.site.search import fold
@@ -167,7 +167,10 @@ def test_editor_text_drops_the_header_and_binds_parameters(project_root: Path) -
     query = ExampleQuery.read(project_root / "queries" / "article-lists-city.rq")
     text = editor_text(query)
     assert not text.startswith(("# title", "# purpose"))
-    assert text.rstrip().endswith("VALUES ?city { <https://w3id.org/migration-kg/id/city/amman> }")
+    # the default opens the WHERE clause (a trailing VALUES after ASK is a syntax error on Virtuoso 7.2), once
+    assert "ASK {\n  VALUES ?city { <https://w3id.org/migration-kg/id/city/amman> }" in text
+    assert text.count("VALUES") == 1
+    assert published_text(query.text) == query.text  # reading a published file back binds nothing twice
 
 
 def _post(server, query: str) -> tuple[int, bytes]:

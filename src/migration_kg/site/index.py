@@ -14,7 +14,7 @@ from migration_kg.site.i18n import choose, current_language, localized_file
 from migration_kg.site.model import SiteGraph, kind_of
 from migration_kg.site.release import DESCRIPTION, TITLE, ReleaseFile
 from migration_kg.site.terms import KIND_TITLES
-from migration_kg.sparqltext import header_params, with_values
+from migration_kg.sparqltext import header_params, where_clause_start, with_values
 
 #: Kinds listed on the home page, in this order; claims are reached from the pages that cite them.
 LISTED_KINDS = ("city", "organization", "person", "event", "work", "commitment", "country", "place", "post",
@@ -58,6 +58,8 @@ def published_text(text: str) -> str:
     """A query file as published: its ``# param:`` defaults bound in a VALUES block, so that the query pasted
     into any store answers the question its title asks (our CLI binds them with ``--param``)."""
     bindings = {}
+    if text[where_clause_start(text):].lstrip().upper().startswith("VALUES"):
+        return text  # published already (a file read back from site/queries/)
     for name, value in header_params(text).items():
         prefix, _, local = value.partition(":")
         namespace = PREFIXES.get(prefix) if not value.startswith(("<", '"')) else None

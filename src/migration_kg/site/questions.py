@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from migration_kg.namespaces import BASE, ID_BASE, PREFIXES
+from migration_kg.namespaces import BASE, ID_BASE
 from migration_kg.site.frame import page
 from migration_kg.site.html import bi, esc, json_for_script, relative
 from migration_kg.site.i18n import current_language, site_root
@@ -22,32 +22,15 @@ SCRIPT = "assets/query.js"
 DEFAULT_ENDPOINT = "sparql"
 
 
-_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*=\s*(\S+)\s*$", re.MULTILINE)
-
-
-def _iri(value: str) -> str | None:
-    """``<iri>`` or a CURIE with one of the project's prefixes as a full IRI; None for anything else."""
-    if value.startswith("<") and value.endswith(">"):
-        return value[1:-1]
-    prefix, colon, local = value.partition(":")
-    if colon and prefix in PREFIXES and re.fullmatch(r"[\w.-]+", local):
-        return str(PREFIXES[prefix]) + local
-    return None
-
-
 def editor_text(query: ExampleQuery) -> str:
-    """The query as the editor shows it: the header lines that the page shows as the question left out, and
-    each parameter's default bound by a trailing VALUES clause (as ``migration-kg query`` binds it)."""
+    """The query as the editor shows it: the header lines that the page shows as the question left out. Each
+    parameter's default is already bound in the published text, by a VALUES block that opens the WHERE clause
+    (see :func:`migration_kg.site.index.published_text`), a form every store accepts."""
     lines = query.text.splitlines(keepends=True)
     skip = 0
     while skip < len(lines) and re.match(r"#\s*(title|purpose)(-[a-z]+)?\s*:", lines[skip]):
         skip += 1
-    text = "".join(lines[skip:])
-    for name, value in _PARAM.findall(query.text):
-        iri = _iri(value)
-        if iri is not None:
-            text = text.rstrip("\n") + f"\nVALUES ?{name} {{ <{iri}> }}\n"
-    return text
+    return "".join(lines[skip:])
 
 
 def _examples(queries: list[ExampleQuery]) -> str:
