@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import default_sigint
 
 from migration_kg import errors
 
@@ -95,7 +96,7 @@ def test_ctrl_c_exits_130_and_leaves_no_staging_folder(tmp_path):
     project = tmp_path / "project"
     generator().main(["--triples", "60000", "--out", str(project)])
     process = subprocess.Popen([*CLI, "build", "--project", str(project)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
     deadline = time.monotonic() + 120
     while not list(project.glob(".dist.new-*")) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from processes import default_sigint
 from servers import free_port, oxigraph_server, refused_url
 from store_checks import local_triples, remote_triples
 from store_proxy import store_proxy
@@ -119,7 +120,7 @@ def start_sparql_server(dist_dir: Path, port: int, tmp_path: Path) -> subprocess
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     return subprocess.Popen(
         [sys.executable, "-m", "migration_kg", "sparql-server", "--dist", str(dist_dir), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, preexec_fn=default_sigint)
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])

@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from processes import default_sigint
+
 READY_TIMEOUT = 120.0
 COMMAND_TIMEOUT = 600.0
 WIKIDATA_FIXTURE_PORT = 7878
@@ -87,7 +89,8 @@ class Session:
         text = command.rstrip().removesuffix("&").rstrip()
         with log.open("wb") as stream:
             process = subprocess.Popen(["bash", "-c", text], cwd=self.workdir, env=self.env, stdout=stream,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
+                                       stderr=subprocess.STDOUT, start_new_session=True,
+                                       preexec_fn=default_sigint)
         self.servers.append((process, log))
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
