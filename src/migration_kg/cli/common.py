@@ -77,5 +77,5 @@ def print_violations(report: Any) -> None:
         check = violation.source.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         component = violation.component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
         check += f" ({component})" if component else ""
-        table.add_row(f"{violation.focus_label} <{violation.focus}>", violation.path, violation.message, check)
+        table.add_row(f"{violation.focus_label} {violation.focus_ref}", violation.path, violation.message, check)
     make_console(stderr=True).print(table)

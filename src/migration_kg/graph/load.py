@@ -48,15 +48,15 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode 
     datatype = term.datatype.value
     if datatype == "http://www.w3.org/2001/XMLSchema#string":
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False)  # the lexical form as written
 
 
-def parse_file(path: Path) -> Iterable[ox.Triple]:
+def parse_file(path: Path, base_iri: str | None = None) -> Iterable[ox.Triple]:
     """Parse one file with pyoxigraph, turning a syntax error into an InputError with its position."""
     if not path.is_file():
         raise InputError("no such file", path)
     try:
-        return list(ox.parse(path=str(path), format=rdf_format(path)))
+        return list(ox.parse(path=str(path), format=rdf_format(path), base_iri=base_iri))
     except SyntaxError as error:
         raise _syntax_error(error, path) from None
     except (OSError, ValueError) as error:
@@ -72,17 +72,18 @@ def _syntax_error(error: SyntaxError, path: Path) -> InputError:
     return InputError(f"syntax error: {first_line}", path, line, column)
 
 
-def load_store(paths: Iterable[Path], store: ox.Store | None = None) -> ox.Store:
+def load_store(paths: Iterable[Path], store: ox.Store | None = None, base_iri: str | None = None) -> ox.Store:
     """Bulk-load every file of ``paths`` into the default graph of an in-memory pyoxigraph store.
 
     The fast path for large data: parsing and indexing happen in Rust, with no Python object per triple.
+    Relative IRIs are an error unless ``base_iri`` is given.
     """
     store = ox.Store() if store is None else store
     for path in map(Path, paths):
         if not path.is_file():
             raise InputError("no such file", path)
         try:
-            store.bulk_load(path=str(path), format=rdf_format(path))
+            store.bulk_load(path=str(path), format=rdf_format(path), base_iri=base_iri)
         except SyntaxError as error:
             raise _syntax_error(error, path) from None
         except (OSError, ValueError) as error:
@@ -103,10 +104,21 @@ def store_rewrites(paths: Iterable[Path]) -> bool:
     return False
 
 
-def load_dataset(paths: Iterable[Path]) -> ox.Dataset:
+def load_dataset(paths: Iterable[Path], base_iri: str | None = None) -> ox.Dataset:
     """Every file of ``paths`` in the default graph of a pyoxigraph Dataset, which keeps every term as written."""
     return ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                      for path in paths for t in parse_file(Path(path)))
+                      for path in paths for t in parse_file(Path(path), base_iri))
+
+
+def load_data(paths: Iterable[Path], base_iri: str | None = None) -> tuple[ox.Store, ox.Dataset | None]:
+    """The data files bulk-loaded into a store, and, only if the store would rewrite some of their literals
+    (see :mod:`migration_kg.graph.verbatim`), the data exactly as written in a Dataset too."""
+    from migration_kg.graph.verbatim import store_changes
+
+    paths = [Path(path) for path in paths]
+    store = load_store(paths, base_iri=base_iri)
+    faithful = load_dataset(paths, base_iri) if store_changes(paths, base_iri) else None
+    return store, faithful
 
 
 def store_to_graph(store: ox.Store | ox.Dataset, leave_out: Iterable[ox.Quad] = ()) -> Graph:
@@ -120,11 +132,11 @@ def store_to_graph(store: ox.Store | ox.Dataset, leave_out: Iterable[ox.Quad] = 
     return graph
 
 
-def load_graph(paths: Iterable[Path]) -> Graph:
-    """Read every file of ``paths`` into one graph bound to the project's prefixes."""
+def load_graph(paths: Iterable[Path], base_iri: str | None = None) -> Graph:
+    """Read every file of ``paths`` into one graph bound to the project's prefixes, literals exactly as written."""
     graph = bind_prefixes(Graph())
     for path in paths:
-        for triple in parse_file(Path(path)):
+        for triple in parse_file(Path(path), base_iri):
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     return graph
 

@@ -23,7 +23,14 @@ from rdflib.term import XSDToPython
 
 from migration_kg.graph.load import to_rdflib
 from migration_kg.namespaces import SH
-from migration_kg.shacl.shapes import VALUE_PARAMETERS, Shape, ShapesGraph, UnsupportedShaclFeature, sparql_term
+from migration_kg.shacl.shapes import (
+    VALUE_PARAMETERS,
+    Shape,
+    ShapesGraph,
+    UnsupportedShaclFeature,
+    is_true,
+    sparql_term,
+)
 
 COMPARISONS = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
 NODE_KINDS = {
@@ -40,6 +47,29 @@ PYTHON_TYPES = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.bo
                 XSD.date: datetime.date, XSD.time: datetime.time, XSD.dateTime: datetime.datetime}
 
 Select = Callable[[str], list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]
+PAIR_PARAMETERS = ("equals", "disjoint", "lessThan", "lessThanOrEquals")
+ORDER = {"lessThan": "<", "lessThanOrEquals": "<="}
+
+
+def pair_property(shape: Shape, name: str, argument: Node) -> str:
+    """The property that a property pair constraint compares with, in SPARQL."""
+    if not isinstance(argument, URIRef):
+        raise UnsupportedShaclFeature(f"a sh:{name} that is not an IRI", shape.node)
+    return f"<{argument}>"
+
+
+def pair_pattern(name: str, other_property: str, path: str | None, this: str, value: str, other: str) -> str:
+    """A pattern with one solution per result of a property pair constraint for the focus node ``this``: the
+    value node in ``value`` (and, for sh:lessThan and sh:lessThanOrEquals, the value compared with in ``other``).
+    ``path`` is the shape's path in SPARQL, None for a node shape (whose value node is the focus node)."""
+    own = f"{this} {path} {value} ." if path else f"BIND({this} AS {value})"
+    if name == "equals":
+        not_own = f"FILTER NOT EXISTS {{ {this} {path} {value} }}" if path else f"FILTER(!sameTerm({this}, {value}))"
+        return (f"{{ {own} FILTER NOT EXISTS {{ {this} {other_property} {value} }} }} UNION "
+                f"{{ {this} {other_property} {value} {not_own} }}")
+    if name == "disjoint":
+        return f"{own} {this} {other_property} {value} ."
+    return f"{own} {this} {other_property} {other} FILTER(!COALESCE({value} {ORDER[name]} {other}, false))"
 
 
 def well_typed(literal: Literal) -> bool:
@@ -89,6 +119,23 @@ class Conditions:
                 rdflib_log.level = level
         return self._ill_typed[datatype]
 
+    def constant(self, term: Node) -> str:
+        """A shapes-graph constant written in SPARQL, for comparing terms with sameTerm."""
+        return sparql_term(term)
+
+    def written(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """A data term as written in the data (the store may hold some literals in another form)."""
+        return term
+
+    def allowed(self, shape: Shape, predicate: str) -> str:
+        """sh:closed: whether ``predicate`` is the path of one of the shape's property shapes or ignored."""
+        graph = self.shapes.graph
+        allowed = {path for node in shape.parameters.get("property", []) for path in graph.objects(node, SH.path)
+                   if isinstance(path, URIRef)}
+        for ignored in shape.settings.get(SH.ignoredProperties, []):
+            allowed |= {item for item in self.shapes.items(ignored) if isinstance(item, URIRef)}
+        return f"{predicate} IN ({', '.join(sorted(f'<{iri}>' for iri in allowed))})" if allowed else "false"
+
     def condition(self, shape: Shape, name: str, argument: Node, v: str, stack: tuple[Node, ...] = ()) -> str:
         """A SPARQL expression, true when the value node ``v`` satisfies one value-level constraint."""
         if name == "class":
@@ -123,7 +170,7 @@ class Conditions:
             return (f"({tagged} && (LCASE(LANG({v})) IN ({listed}) || "
                     f"LCASE(STRBEFORE(CONCAT(LANG({v}), \"-\"), \"-\")) IN ({listed})))")
         if name == "in":
-            members = [f"sameTerm({v}, {sparql_term(member)})" for member in self.shapes.items(argument)]
+            members = [f"sameTerm({v}, {self.constant(member)})" for member in self.shapes.items(argument)]
             return "(" + (" || ".join(members) or "false") + ")"
         stack = (*stack, shape.node)
         nodes = self.shapes.items(argument) if name in ("or", "and", "xone") else [argument]
@@ -171,8 +218,18 @@ class Conditions:
                     if inner.path is None:
                         raise UnsupportedShaclFeature("sh:property pointing to a shape without sh:path", node)
                     tests.append(self.conforms(inner, v, stack))
+            elif name == "closed":
+                if is_true(arguments[0]):
+                    p, o, w = self.fresh("p"), self.fresh("o"), self.fresh("w")
+                    values = f"{v} {shape.sparql_path} {w} ." if shape.path is not None else f"BIND({v} AS {w})"
+                    tests.append(f"NOT EXISTS {{ {values} {w} {p} {o} FILTER(!({self.allowed(shape, p)})) }}")
+            elif name in PAIR_PARAMETERS:
+                for argument in arguments:
+                    pattern = pair_pattern(name, pair_property(shape, name, argument), shape.sparql_path or None, v,
+                                           self.fresh("w"), self.fresh("o"))
+                    tests.append(f"NOT EXISTS {{ {pattern} }}")
             elif shape.path is None and name == "hasValue":
-                tests.extend(f"sameTerm({v}, {sparql_term(argument)})" for argument in arguments)
+                tests.extend(f"sameTerm({v}, {self.constant(argument)})" for argument in arguments)
             elif shape.path is None:
                 tests.extend(self.condition(shape, name, argument, v, stack) for argument in arguments)
             else:
@@ -189,10 +246,10 @@ class Conditions:
             return f"NOT EXISTS {{ {v} {path} {w} FILTER(!({tests})) }}"
         if name == "hasValue":
             w = self.fresh("w")
-            return " && ".join(f"EXISTS {{ {v} {path} {w} FILTER(sameTerm({w}, {sparql_term(argument)})) }}"
+            return " && ".join(f"EXISTS {{ {v} {path} {w} FILTER(sameTerm({w}, {self.constant(argument)})) }}"
                                for argument in arguments)
         if name == "uniqueLang":
-            if arguments[0] != Literal(True):
+            if not is_true(arguments[0]):
                 return "true"
             a, b = self.fresh("a"), self.fresh("b")
             return (f"NOT EXISTS {{ {v} {path} {a} . {v} {path} {b} FILTER(!sameTerm({a}, {b}) && isLiteral({a}) && "

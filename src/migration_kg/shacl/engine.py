@@ -4,10 +4,11 @@ store (https://www.w3.org/TR/shacl/#core-components, #sparql-constraints).
 pyshacl evaluates every constraint once per focus node and re-parses SHACL-SPARQL queries each time. Here a
 shape's targets become a SPARQL pattern binding ``?this``; the constraints of each property shape (grouped by
 path) are checked together by one *detector* query that returns only the focus nodes with a problem; for those
-few nodes, one query per constraint then finds exactly the results pyshacl would report. Queries run on two
-threads (Oxigraph releases the GIL). Nested shapes become SPARQL conformance expressions
-(:mod:`migration_kg.shacl.conditions`); SHACL-SPARQL constraints are joined to all focus nodes
-(:mod:`migration_kg.shacl.sparql`).
+few nodes, one query per constraint then finds exactly the results (:mod:`migration_kg.shacl.components`).
+Queries run on two threads (Oxigraph releases the GIL). Nested shapes become SPARQL conformance expressions
+(:mod:`migration_kg.shacl.conditions`); property pairs (:mod:`migration_kg.shacl.pairs`), sh:closed and
+SHACL-SPARQL constraints (:mod:`migration_kg.shacl.sparql`) are joined to all focus nodes. Results form a
+multiset: a node reached from several focus nodes of an enclosing property shape is reported once for each.
 
 pyshacl stays the reference engine (``--engine pyshacl``) and a test checks that both agree. Anything this
 engine does not implement raises :class:`UnsupportedShaclFeature`: it never silently reports less.
@@ -15,76 +16,36 @@ engine does not implement raises :class:`UnsupportedShaclFeature`: it never sile
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections import Counter
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
 from functools import partial
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, Node, URIRef
+from rdflib import Graph, Node, URIRef
 from rdflib.namespace import RDF
 
-from migration_kg.graph.load import to_rdflib
 from migration_kg.namespaces import PREFIXES, SH
-from migration_kg.shacl.conditions import Conditions
-from migration_kg.shacl.shapes import SH_NS, VALUE_PARAMETERS, Shape, ShapesGraph, UnsupportedShaclFeature, sparql_term
-from migration_kg.shacl.sparql import insert_focus
+from migration_kg.shacl.components import ComponentTasks
+from migration_kg.shacl.conditions import PAIR_PARAMETERS, Conditions
+from migration_kg.shacl.shapes import (
+    VALUE_PARAMETERS,
+    Shape,
+    ShapesGraph,
+    UnsupportedShaclFeature,
+    is_true,
+    sparql_term,
+)
+from migration_kg.shacl.tasks import Row, ShaclResult, Task, focus_on
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-Row = dict[str, Term]
 HOLE = "__CONDITIONS__"
 DETECTABLE = {*VALUE_PARAMETERS, "minCount", "maxCount", "hasValue", "uniqueLang", "qualifiedValueShape"}
+#: Constraints checked by their own query over every focus node rather than behind a detector.
+DIRECT = {"pattern", "sparql", "closed", *PAIR_PARAMETERS}
+#: How nested focus nodes are reached: the top-level focus pattern, then the path of each enclosing shape.
+Chain = tuple[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True)
-class ShaclResult:
-    """One validation result: pyoxigraph terms for data nodes, rdflib terms for shapes-graph nodes."""
-
-    focus: Term
-    path: Node | None
-    value: Term | None
-    component: str
-    shape: Node
-    severity: str
-    messages: tuple[str, ...]
-
-
-@dataclass
-class Task:
-    """One query, and what to make of its rows: results, and maybe further tasks."""
-
-    query: str
-    handle: Callable[[list[Row]], tuple[list[ShaclResult], list[Task]]]
-    prefixes: dict[str, str] | None = field(default=None)
-
-
-def component_of(name: str) -> str:
-    return f"{SH_NS}{name[0].upper()}{name[1:]}ConstraintComponent"
-
-
-def result(shape: Shape, component: str, focus: Term, value: Term | None, path: Node | None = None,
-           messages: tuple[str, ...] | None = None) -> ShaclResult:
-    return ShaclResult(focus=focus, path=path if path is not None else shape.path, value=value, component=component,
-                       shape=shape.node, severity=shape.severity,
-                       messages=shape.messages if messages is None else messages)
-
-
-def values_of(shape: Shape, focus: str) -> str:
-    """A pattern binding ``?this`` to each focus node and ``?value`` to each of its value nodes."""
-    if shape.path is None:
-        return f"{focus} BIND(?this AS ?value)"
-    return f"{focus} ?this {shape.sparql_path} ?value ."
-
-
-def focus_on(nodes: list[Term], fallback: str) -> str:
-    """A pattern binding ``?this`` to ``nodes`` (``fallback`` if one is a blank node, which VALUES cannot hold)."""
-    if any(isinstance(node, ox.BlankNode) for node in nodes):
-        return fallback
-    return "{ VALUES ?this { " + " ".join(sorted({str(node) for node in nodes})) + " } }"
-
-
-class FastValidator:
+class FastValidator(ComponentTasks):
     """Validates the default graph of a pyoxigraph store against a shapes graph (see the module docstring)."""
 
     def __init__(self, store: ox.Store, shapes: Graph, executor: Executor | None = None) -> None:
@@ -130,7 +91,7 @@ class FastValidator:
         """A group pattern binding ``?this`` once to each focus node of the shape at ``node``."""
         graph = self.shapes.graph
         branches, distinct = [], True
-        nodes = [sparql_term(term) for term in graph.objects(node, SH.targetNode)]
+        nodes = [self.conditions.constant(term) for term in graph.objects(node, SH.targetNode)]
         if nodes:
             branches.append(f"{{ VALUES ?this {{ {' '.join(sorted(nodes))} }} }}")
         classes = set(graph.objects(node, SH.targetClass))
@@ -159,12 +120,15 @@ class FastValidator:
 
     # ------------------------------------------------------------------ planning
 
-    def plan(self, shape: Shape, focus: str) -> list[Task]:
-        """The tasks that find every result of ``shape`` for the focus nodes bound by ``focus``."""
+    def plan(self, shape: Shape, focus: str, chain: Chain | None = None) -> list[Task]:
+        """The tasks that find every result of ``shape`` for the focus nodes bound by ``focus``.
+
+        ``chain`` says how those nodes are reached when ``shape`` is nested in property shapes (None at the top).
+        """
         if shape.deactivated:
             return []
         if shape.path is not None:
-            return self.property_tasks([shape], focus)
+            return self.property_tasks([shape], focus, chain)
         tasks = self.detected(shape, [shape], focus, f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER(!({HOLE})) }}")
         by_path: dict[str, list[Shape]] = {}
         for node in shape.parameters.get("property", []):
@@ -174,10 +138,44 @@ class FastValidator:
             if not inner.deactivated:
                 by_path.setdefault(inner.sparql_path, []).append(inner)
         for members in by_path.values():
-            tasks.extend(self.property_tasks(members, focus))
+            tasks.extend(self.property_tasks(members, focus, chain))
         return tasks
 
-    def property_tasks(self, members: list[Shape], focus: str) -> list[Task]:
+    def nested(self, node: Node, focus: str, path: str, chain: Chain | None) -> list[Task]:
+        """The tasks of the shape at ``node``, nested by sh:property in a property shape with ``path``: its focus
+        nodes are the value nodes, each counted once per way it is reached (SHACL reports results per parent)."""
+        inner = (chain[0] if chain else focus, (*(chain[1] if chain else ()), path))
+        return [task if task.weighted else self.weighted(task, inner)
+                for task in self.plan(self.shapes.shape(node), self.value_focus(focus, path), inner)]
+
+    def weighted(self, task: Task, chain: Chain) -> Task:
+        """``task``, with each result it finds repeated once per way its focus node is reached along ``chain``."""
+        return Task(task.query, partial(self._weigh, task.handle, chain), task.prefixes, weighted=True)
+
+    def _weigh(self, handle: Task.Handler, chain: Chain, rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
+        found, more = handle(rows)
+        more = [task if task.weighted else self.weighted(task, chain) for task in more]
+        if not found:
+            return [], more
+        root, paths = chain
+        nodes = sorted({result.focus for result in found}, key=str)
+        last = len(paths)
+        restrict = "" if any(isinstance(node, ox.BlankNode) for node in nodes) else \
+            f"VALUES ?_b{last} {{ {' '.join(str(node) for node in nodes)} }}"
+        parts = [f"{{ SELECT (?this AS ?_b0) WHERE {{ {root} }} }}"]
+        for level, path in enumerate(paths, start=1):
+            step = f"?_b{level - 1} {path} ?_b{level} . {restrict if level == last else ''}"
+            parts.append(step if path.startswith("<") else f"{{ SELECT DISTINCT ?_b{level - 1} ?_b{level} WHERE "
+                                                           f"{{ {step} }} }}")
+        query = f"SELECT ?_b{last} (COUNT(*) AS ?n) WHERE {{ {' '.join(parts)} }} GROUP BY ?_b{last}"
+
+        def repeat(counts: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
+            times = Counter({row[f"_b{last}"]: int(row["n"].value) for row in counts})
+            return [result for result in found for _ in range(max(times[result.focus], 1))], []
+
+        return [], [*more, Task(query, repeat, weighted=True)]
+
+    def property_tasks(self, members: list[Shape], focus: str, chain: Chain | None = None) -> list[Task]:
         """Tasks for property shapes that share one path: one detector for them all, then the rest."""
         path = members[0].sparql_path
         tasks: list[Task] = []
@@ -186,14 +184,15 @@ class FastValidator:
                        for name in ("minCount", "maxCount", "hasValue", "uniqueLang", "qualifiedValueShape"))
         for member in members:
             for node in member.parameters.get("property", []):
-                tasks.extend(self.plan(self.shapes.shape(node), self.value_focus(focus, path)))
+                tasks.extend(self.nested(node, focus, path, chain))
             if "minCount" in member.parameters and member.integer("minCount") > 0:
                 tests.append(f"COUNT(DISTINCT ?value) < {member.integer('minCount')}")
             if "maxCount" in member.parameters:
                 tests.append(f"COUNT(DISTINCT ?value) > {member.integer('maxCount')}")
             for argument in member.parameters.get("hasValue", []):
-                tests.append(f"SUM(IF(BOUND(?value) && sameTerm(?value, {sparql_term(argument)}), 1, 0)) = 0")
-            if member.parameters.get("uniqueLang", [None])[0] == Literal(True):
+                constant = self.conditions.constant(argument)
+                tests.append(f"SUM(IF(BOUND(?value) && sameTerm(?value, {constant}), 1, 0)) = 0")
+            if is_true(member.parameters.get("uniqueLang", [None])[0]):
                 tagged, lang = self.conditions.fresh("tagged"), self.conditions.fresh("lang")
                 condition = "isLiteral(?value) && LANG(?value) != \"\""
                 binds.append(f"BIND(IF({condition}, ?value, ?_unbound) AS {tagged}) "
@@ -201,7 +200,7 @@ class FastValidator:
                 tests.append(f"COUNT(DISTINCT {tagged}) > COUNT(DISTINCT {lang})")
             for node in member.parameters.get("qualifiedValueShape", []):
                 qualified = self.conditions.fresh("qualified")
-                conforms = self.conditions.conforms(self.shapes.shape(node, (member.node,)), "?value", (member.node,))
+                conforms = self.qualified_condition(member, node, "?value")
                 binds.append(f"BIND(IF(COALESCE({conforms}, false), ?value, ?_unbound) AS {qualified})")
                 for name, operator in (("qualifiedMinCount", "<"), ("qualifiedMaxCount", ">")):
                     if SH[name] in member.settings:
@@ -217,15 +216,16 @@ class FastValidator:
     def detected(self, first: Shape, members: list[Shape], focus: str, template: str) -> list[Task]:
         """A detector query (``template`` with the members' value conditions) and the follow-up for what it finds.
 
-        Constraints that no detector covers (sh:pattern, sh:sparql) get their own tasks straight away.
+        Constraints that no detector covers (DIRECT: sh:pattern, sh:sparql...) get their own tasks straight away.
         """
         value = "?value" if first.path is not None else "?this"
         conditions = [f"COALESCE({self.conditions.condition(m, name, argument, value)}, false)"
                       for m in members for name, arguments in m.parameters.items() if name in VALUE_PARAMETERS
                       for argument in arguments]
         if first.path is None:
-            conditions += [f"sameTerm(?this, {sparql_term(a)})" for a in first.parameters.get("hasValue", [])]
-        tasks = [task for m in members for task in self.constraint_tasks(m, {"pattern", "sparql"}, focus)]
+            conditions += [f"sameTerm(?this, {self.conditions.constant(argument)})"
+                           for argument in first.parameters.get("hasValue", [])]
+        tasks = [task for m in members for task in self.constraint_tasks(m, DIRECT, focus)]
         has_detectable = any(name in DETECTABLE for m in members for name in m.parameters)
         if not has_detectable:
             return tasks
@@ -238,172 +238,6 @@ class FastValidator:
             return [], [task for m in members for task in self.constraint_tasks(m, DETECTABLE, found)]
 
         return [*tasks, Task(query, follow_up)]
-
-    # ------------------------------------------------------------------ one constraint at a time
-
-    def constraint_tasks(self, shape: Shape, names: set[str], focus: str) -> list[Task]:
-        """One task per constraint of ``shape`` named in ``names``, each finding that constraint's results."""
-        tasks = []
-        values = values_of(shape, focus)
-        for name, arguments in shape.parameters.items():
-            if name not in names:
-                continue
-            component = component_of(name)
-            if name in VALUE_PARAMETERS:
-                for argument in arguments:
-                    condition = self.conditions.condition(shape, name, argument, "?value")
-                    query = f"SELECT DISTINCT ?this ?value WHERE {{ {values} FILTER(!COALESCE({condition}, false)) }}"
-                    tasks.append(Task(query, partial(self._value_results, shape, component)))
-            elif name == "hasValue":
-                for argument in arguments:
-                    test = (f"FILTER(!EXISTS {{ ?this {shape.sparql_path} ?value FILTER(sameTerm(?value, "
-                            f"{sparql_term(argument)})) }})" if shape.path is not None
-                            else f"FILTER(!sameTerm(?this, {sparql_term(argument)}))")
-                    tasks.append(Task(f"SELECT ?this WHERE {{ {focus} {test} }}",
-                                      partial(self._focus_results, shape, component)))
-            elif name in ("minCount", "maxCount"):
-                limit = shape.integer(name)
-                if name == "minCount" and limit > 0:
-                    query = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {shape.sparql_path} ?value }} }} "
-                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {limit})")
-                    tasks.append(Task(query, partial(self._focus_results, shape, component)))
-                elif name == "maxCount":
-                    query = (f"SELECT ?this WHERE {{ {values} }} GROUP BY ?this "
-                             f"HAVING (COUNT(DISTINCT ?value) > {limit})")
-                    tasks.append(Task(query, partial(self._focus_results, shape, component)))
-            elif name == "uniqueLang" and arguments[0] == Literal(True):
-                query = (f"SELECT ?this ?lang WHERE {{ {values} FILTER(isLiteral(?value) && LANG(?value) != \"\") "
-                         f"BIND(LCASE(LANG(?value)) AS ?lang) }} GROUP BY ?this ?lang "
-                         f"HAVING (COUNT(DISTINCT ?value) > 1)")
-                tasks.append(Task(query, partial(self._focus_results, shape, component)))
-            elif name == "qualifiedValueShape":
-                tasks.extend(self.qualified_tasks(shape, arguments, focus))
-            elif name == "pattern":
-                tasks.append(Task(f"SELECT DISTINCT ?this ?value WHERE {{ {values} }}",
-                                  partial(self._pattern_results, shape, component, self.matchers(shape))))
-            elif name == "sparql":
-                tasks.extend(self.sparql_task(shape, constraint, focus) for constraint in arguments
-                             if self.shapes.graph.value(constraint, SH.deactivated) != Literal(True))
-        return tasks
-
-    def qualified_tasks(self, shape: Shape, arguments: list[Node], focus: str) -> list[Task]:
-        bounds = {name: shape.integer(name) for name in ("qualifiedMinCount", "qualifiedMaxCount")
-                  if SH[name] in shape.settings}
-        if not bounds:
-            raise UnsupportedShaclFeature("sh:qualifiedValueShape without sh:qualifiedMinCount/MaxCount", shape.node)
-        tasks = []
-        for node in arguments:
-            conforms = self.conditions.conforms(self.shapes.shape(node, (shape.node,)), "?value", (shape.node,))
-            tests = [f"COUNT(DISTINCT ?value) {'<' if name.endswith('MinCount') else '>'} {limit}"
-                     for name, limit in bounds.items()]
-            query = (f"SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus} OPTIONAL {{ ?this "
-                     f"{shape.sparql_path} ?value FILTER(COALESCE({conforms}, false)) }} }} GROUP BY ?this "
-                     f"HAVING ({' || '.join(tests)})")
-            tasks.append(Task(query, partial(self._qualified_results, shape, bounds)))
-        return tasks
-
-    def matchers(self, shape: Shape) -> list[re.Pattern[str]]:
-        """sh:pattern compiled with Python's ``re`` and pyshacl's flags (i and m)."""
-        flags_text = str(shape.settings.get(SH.flags, [""])[0]).lower()
-        flags = (re.I if "i" in flags_text else 0) | (re.M if "m" in flags_text else 0)
-        matchers = []
-        for argument in shape.parameters["pattern"]:
-            if not isinstance(argument, Literal):
-                raise UnsupportedShaclFeature("a sh:pattern that is not a literal", shape.node)
-            text = str(argument.value) if argument.value is not None and len(argument.value) > 1 else str(argument)
-            matchers.append(re.compile(text, flags))
-        return matchers
-
-    # ------------------------------------------------------------------ rows into results
-
-    @staticmethod
-    def _value_results(shape: Shape, component: str, rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
-        return [result(shape, component, row["this"], row["value"]) for row in rows], []
-
-    @staticmethod
-    def _focus_results(shape: Shape, component: str, rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
-        return [result(shape, component, row["this"], None) for row in rows], []
-
-    @staticmethod
-    def _qualified_results(shape: Shape, bounds: dict[str, int], rows: list[Row]) -> tuple[list[ShaclResult], list]:
-        found = []
-        for row in rows:
-            number = int(row["n"].value)
-            if number > bounds.get("qualifiedMaxCount", number):
-                found.append(result(shape, component_of("qualifiedMaxCount"), row["this"], None))
-            if number < bounds.get("qualifiedMinCount", number):
-                found.append(result(shape, component_of("qualifiedMinCount"), row["this"], None))
-        return found, []
-
-    @staticmethod
-    def _pattern_results(shape: Shape, component: str, matchers: list[re.Pattern[str]],
-                         rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
-        """sh:pattern on each value node as pyshacl does: search the IRI or rdflib's lexical form."""
-        found = []
-        for row in rows:
-            term = row["value"]
-            text = None if isinstance(term, ox.BlankNode) else str(to_rdflib(term))
-            found.extend(result(shape, component, row["this"], term) for matcher in matchers
-                         if text is None or not matcher.search(text))
-        return found, []
-
-    # ------------------------------------------------------------------ SHACL-SPARQL
-
-    def sparql_task(self, shape: Shape, constraint: Node, focus: str) -> Task:
-        """One sh:sparql constraint, run once with ``$this`` joined to every focus node (pyshacl's row rules)."""
-        graph = self.shapes.graph
-        selects = list(graph.objects(constraint, SH.select))
-        if len(selects) != 1:
-            raise UnsupportedShaclFeature("a SPARQL constraint without exactly one sh:select", shape.node)
-        text = str(selects[0])
-        if shape.path is not None:
-            text = re.sub(r"([\s{}()])[\$\?]PATH", lambda m: m.group(1) + shape.sparql_path, text)
-        query, this_projected = insert_focus(text, focus)
-        messages = tuple(str(m) for m in graph.objects(constraint, SH.message)) + shape.messages
-        prefixes = {**self.prefixes, **self.declared_prefixes(constraint)}
-        return Task(query, partial(self._sparql_results, shape, messages, this_projected), prefixes)
-
-    @staticmethod
-    def _sparql_results(shape: Shape, messages: tuple[str, ...], this_projected: bool,
-                        rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
-        found, seen = [], set()
-        for row in rows:
-            bound = dict(row)
-            this = bound.pop("this")
-            key = (str(this), tuple(sorted((name, str(term)) for name, term in bound.items())))
-            if key in seen:
-                continue
-            seen.add(key)
-            if "failure" in bound:
-                raise UnsupportedShaclFeature("?failure in a SPARQL constraint", shape.node)
-            path, value = bound.pop("path", None), bound.pop("value", None)
-            if path is None and value is None and not this_projected:
-                continue
-            if value is None and shape.path is None:
-                value = this
-            names = {**bound, **({"this": this} if this_projected else {}),
-                     **({"path": path} if path is not None else {}), **({"value": value} if value is not None else {})}
-            found.append(result(shape, component_of("SPARQL"), this, value,
-                                path=to_rdflib(path) if path is not None else None,
-                                messages=tuple(substitute(message, names) for message in messages)))
-        return found, []
-
-    def declared_prefixes(self, constraint: Node) -> dict[str, str]:
-        """The sh:declare prefixes that a constraint's sh:prefixes point to."""
-        graph, found = self.shapes.graph, {}
-        for ontology in graph.objects(constraint, SH.prefixes):
-            for declaration in graph.objects(ontology, SH.declare):
-                prefix, namespace = graph.value(declaration, SH.prefix), graph.value(declaration, SH.namespace)
-                if prefix is not None and namespace is not None:
-                    found[str(prefix)] = str(namespace)
-        return found
-
-
-def substitute(message: str, names: dict[str, Term]) -> str:
-    """Replace ``{?name}`` and ``{$name}`` in a SHACL-SPARQL message with the row's values, as pyshacl does."""
-    for name, term in names.items():
-        message = re.sub(f"{{[?$]{name}}}", str(to_rdflib(term)), message)
-    return message
 
 
 def validate_store(store: ox.Store, shapes: Graph, executor: Executor | None = None) -> list[ShaclResult]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, XSD
 
 from migration_kg.errors import MigrationKGError
 from migration_kg.namespaces import SH
@@ -19,16 +19,17 @@ SH_NS = str(SH)
 METADATA = {SH[name] for name in (
     "path", "targetClass", "targetNode", "targetObjectsOf", "targetSubjectsOf", "message", "severity",
     "deactivated", "name", "description", "order", "group", "defaultValue", "declare", "prefixes", "flags",
-    "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint")}
+    "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint", "ignoredProperties", "select")}
 #: Constraint parameters whose condition applies to each value node on its own.
 VALUE_PARAMETERS = ("class", "datatype", "nodeKind", "minInclusive", "maxInclusive", "minExclusive", "maxExclusive",
                     "minLength", "maxLength", "languageIn", "in", "node", "or", "and", "not", "xone")
 OTHER_PARAMETERS = ("property", "pattern", "hasValue", "minCount", "maxCount", "uniqueLang", "qualifiedValueShape",
-                    "sparql")
+                    "sparql", "closed", "equals", "disjoint", "lessThan", "lessThanOrEquals")
 SUPPORTED = {SH[name] for name in VALUE_PARAMETERS + OTHER_PARAMETERS} | METADATA
 SINGLE_VALUED = {SH[name] for name in ("datatype", "nodeKind", "minCount", "maxCount", "minLength", "maxLength",
                                        "languageIn", "uniqueLang", "in", "flags", "qualifiedMinCount",
-                                       "qualifiedMaxCount", "deactivated", "severity")}
+                                       "qualifiedMaxCount", "deactivated", "severity", "closed",
+                                       "ignoredProperties")}
 SHAPE_EXPECTING = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape)
 LIST_OF_SHAPES = (SH["or"], SH["and"], SH.xone)
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
@@ -42,6 +43,14 @@ class UnsupportedShaclFeature(MigrationKGError):
         super().__init__(f"the fast SHACL engine does not support {feature}{where}; use --engine pyshacl")
 
 
+class IllFormedShapes(MigrationKGError):
+    """The shapes graph breaks a rule of the SHACL specification (a SHACL processor must refuse it)."""
+
+    def __init__(self, problem: str, shape: Node | None = None) -> None:
+        where = f" (shape {shape.n3()})" if shape is not None and not isinstance(shape, BNode) else ""
+        super().__init__(f"ill-formed shapes graph: {problem}{where}")
+
+
 @dataclass
 class Shape:
     """A shape: its node, its path (property shapes), constraint parameters and settings such as sh:flags."""
@@ -50,7 +59,7 @@ class Shape:
     path: Node | None
     sparql_path: str
     severity: str
-    messages: tuple[str, ...]
+    messages: tuple[Literal, ...]
     deactivated: bool
     parameters: dict[str, list[Node]]
     settings: dict[URIRef, list[Node]]
@@ -61,6 +70,11 @@ class Shape:
         if not (isinstance(value, Literal) and isinstance(value.value, int)) or value.value < 0:
             raise UnsupportedShaclFeature(f"a sh:{name} that is not a non-negative integer", self.node)
         return value.value
+
+
+def is_true(term: Node | None) -> bool:
+    """Whether a boolean parameter is ``true``: the literal itself, as SHACL says, not another form such as "1"."""
+    return isinstance(term, Literal) and term.datatype == XSD.boolean and str(term) == "true"
 
 
 def sparql_term(term: Node) -> str:
@@ -109,9 +123,6 @@ class ShapesGraph:
         if len(paths) > 1:
             raise UnsupportedShaclFeature("a shape with several sh:path values", node)
         deactivated = found.get(SH.deactivated, [Literal(False)])[0]
-        disjoint = found.get(SH.qualifiedValueShapesDisjoint, [Literal(False)])[0]
-        if isinstance(disjoint, Literal) and disjoint.value is True:
-            raise UnsupportedShaclFeature("sh:qualifiedValueShapesDisjoint true", node)
         parameters = {str(p).removeprefix(SH_NS): v for p, v in found.items() if p not in METADATA}
         if not paths:
             for name in ("minCount", "maxCount", "uniqueLang"):
@@ -121,8 +132,8 @@ class ShapesGraph:
         return Shape(
             node=node, path=paths[0] if paths else None, sparql_path=self.sparql_path(paths[0]) if paths else "",
             severity=str(found.get(SH.severity, [SH.Violation])[0]),
-            messages=tuple(str(m) for m in found.get(SH.message, [])),
-            deactivated=isinstance(deactivated, Literal) and deactivated.value is True,
+            messages=tuple(m for m in found.get(SH.message, []) if isinstance(m, Literal)),
+            deactivated=is_true(deactivated),
             parameters=dict(sorted(parameters.items())),
             settings={p: v for p, v in found.items() if p in METADATA},
         )

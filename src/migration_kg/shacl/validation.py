@@ -33,7 +33,12 @@ QC_SHAPE_BASE = "https://w3id.org/migration-kg/qc/"
 
 @dataclass(frozen=True)
 class Violation:
-    """One validation result, with a readable label for its focus node."""
+    """One validation result, with a readable label for its focus node.
+
+    The text fields are for people and for comparing engines; the term fields carry the RDF terms themselves,
+    exactly as in the data and the shapes (a literal focus node, a blank-node path, a language-tagged message),
+    for writing a SHACL report graph. They are left out of equality: blank-node labels differ between engines.
+    """
 
     focus: str
     focus_label: str
@@ -43,10 +48,21 @@ class Violation:
     source: str
     value: str = ""
     component: str = ""
+    focus_node: Node | None = field(default=None, compare=False)
+    path_node: Node | None = field(default=None, compare=False)
+    value_node: Node | None = field(default=None, compare=False)
+    source_shape: Node | None = field(default=None, compare=False)
+    source_constraint: Node | None = field(default=None, compare=False)
+    messages: tuple[Literal, ...] = field(default=(), compare=False)
 
     def sort_key(self) -> tuple[str, ...]:
         return (self.focus, self.path, self.source, self.message, self.value, self.component, self.severity,
                 self.focus_label)
+
+    @property
+    def focus_ref(self) -> str:
+        """The focus node as people read it: ``<iri>``, or the literal in Turtle syntax."""
+        return self.focus if isinstance(self.focus_node, Literal) else f"<{self.focus}>"
 
 
 @dataclass
@@ -92,7 +108,7 @@ class ValidationReport:
             lines.append(f"Quotes: {self.quote_summary}")
         blocks: list[list[str]] = []
         for violation in self.violations:
-            block = [f"- {violation.focus_label} <{violation.focus}>"]
+            block = [f"- {violation.focus_label} {violation.focus_ref}"]
             if violation.path:
                 block.append(f"  path:    {violation.path}")
             block.append(f"  message: {violation.message}")
@@ -128,6 +144,8 @@ def label_of(graph: Graph | ox.Store, node: Node) -> str:
 
     Among several labels in one language the smallest text wins, so that the choice never depends on order.
     """
+    if isinstance(node, Literal):
+        return str(node)
     if isinstance(graph, ox.Store):
         pairs = [(term.language, term.value) for term in (
             quad.object for quad in graph.quads_for_pattern(from_rdflib(node), ox.NamedNode(str(RDFS.label)), None,
@@ -154,8 +172,13 @@ def default_message(component: str, path: str) -> str:
 
 
 def _message(messages: Iterable[str], component: str, path: str) -> str:
-    unique = sorted(set(messages))
+    unique = sorted({str(message) for message in messages})
     return "; ".join(unique) if unique else default_message(component, path)
+
+
+def focus_text(term: Node) -> str:
+    """The focus node as text: an IRI or blank-node label, or a literal in Turtle syntax."""
+    return term.n3() if isinstance(term, Literal) else str(term)
 
 
 def shacl_violations(data: Graph, shapes: Graph, ontology: Graph, engine: str = "fast") -> list[Violation]:
@@ -178,9 +201,9 @@ def shacl_violations(data: Graph, shapes: Graph, ontology: Graph, engine: str = 
         path_text = path.n3(data.namespace_manager) if isinstance(path, URIRef) else ""
         explained = any((node, SH.message, None) in shapes for node in (
             report.value(result, SH.sourceShape), report.value(result, SH.sourceConstraint)) if node is not None)
-        messages = [str(m) for m in report.objects(result, SH.resultMessage)] if explained else []
+        messages = [m for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)] if explained else []
         found.append(Violation(
-            focus=str(focus),
+            focus=focus_text(focus),
             focus_label=label_of(data, focus),
             path=path_text,
             message=_message(messages, component, path_text),
@@ -188,6 +211,8 @@ def shacl_violations(data: Graph, shapes: Graph, ontology: Graph, engine: str = 
             source=_shape_name(report.value(result, SH.sourceShape), shapes),
             value=value.n3(data.namespace_manager) if value is not None else "",
             component=component,
+            focus_node=focus, path_node=path, value_node=value, source_shape=report.value(result, SH.sourceShape),
+            source_constraint=report.value(result, SH.sourceConstraint), messages=tuple(sorted(messages)),
         ))
     return sorted(found, key=Violation.sort_key)
 
@@ -208,7 +233,7 @@ def _from_fast(result: ShaclResult, shapes: Graph, labels: Graph | ox.Store, nam
     path_text = result.path.n3(names) if isinstance(result.path, URIRef) else ""  # type: ignore[arg-type]
     value = to_rdflib(result.value) if result.value is not None else None
     return Violation(
-        focus=str(focus),
+        focus=focus_text(focus),
         focus_label=label_of(labels, focus),
         path=path_text,
         message=_message(result.messages, result.component, path_text),
@@ -216,6 +241,8 @@ def _from_fast(result: ShaclResult, shapes: Graph, labels: Graph | ox.Store, nam
         source=_shape_name(result.shape, shapes),
         value=value.n3(names) if value is not None else "",  # type: ignore[arg-type]
         component=result.component,
+        focus_node=focus, path_node=result.path, value_node=value, source_shape=result.shape,
+        source_constraint=result.constraint, messages=result.messages,
     )
 
 
@@ -291,11 +318,14 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph, qc_files: list[P
 
 
 def validate_store(store: ox.Store, shapes: Graph, qc_files: list[Path],
-                   data: Graph | ox.Store | None = None) -> ValidationReport:
+                   data: Graph | ox.Store | None = None, faithful: ox.Dataset | None = None) -> ValidationReport:
     """Validate a store holding data and ontology in its default graph with the fast engine and the QC queries.
 
+    ``faithful`` is the data exactly as written, when the store holds some of its literals differently.
     The queries run on two threads (Oxigraph releases the GIL while it evaluates a query).
     """
+    if faithful is not None:
+        raise_store_rewrites()
     labels = store if data is None else data
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending = [pool.submit(_qc_result, store, path) for path in qc_files]

@@ -1,0 +1,56 @@
+"""The W3C SHACL test-suite outcomes as an EARL report (https://www.w3.org/TR/EARL10-Schema/), one
+``earl:Assertion`` with its ``earl:TestResult`` per test, in the form of the reports that other SHACL
+implementations published beside the suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from migration_kg import __version__
+from migration_kg.files import write_file_atomically
+
+if TYPE_CHECKING:
+    from migration_kg.shacl.conformance import Outcome
+
+EARL = Namespace("http://www.w3.org/ns/earl#")
+DOAP = Namespace("http://usefulinc.com/ns/doap#")
+PROJECT = URIRef("https://w3id.org/migration-kg/")
+OUTCOMES = {"passed": EARL.passed, "failed": EARL.failed, "unsupported": EARL.cantTell, "error": EARL.failed}
+
+
+def earl_graph(outcomes: Iterable[Outcome]) -> Graph:
+    """The EARL report: the project as the test subject, then one assertion per test (blank nodes numbered)."""
+    graph = Graph()
+    graph.bind("earl", EARL)
+    graph.bind("doap", DOAP)
+    graph.add((PROJECT, RDF.type, DOAP.Project))
+    graph.add((PROJECT, RDF.type, EARL.Software))
+    graph.add((PROJECT, RDF.type, EARL.TestSubject))
+    graph.add((PROJECT, DOAP.name, Literal("migration-kg fast SHACL engine (validation path of build and validate)")))
+    release = BNode("release")
+    graph.add((PROJECT, DOAP.release, release))
+    graph.add((release, RDF.type, DOAP.Version))
+    graph.add((release, DOAP.revision, Literal(__version__)))
+    for index, outcome in enumerate(sorted(outcomes, key=lambda o: o.test.iri), start=1):
+        assertion, result = BNode(f"a{index:03d}"), BNode(f"r{index:03d}")
+        graph.add((assertion, RDF.type, EARL.Assertion))
+        graph.add((assertion, EARL.assertedBy, PROJECT))
+        graph.add((assertion, EARL.subject, PROJECT))
+        graph.add((assertion, EARL.test, URIRef(outcome.test.iri)))
+        graph.add((assertion, EARL.result, result))
+        graph.add((result, RDF.type, EARL.TestResult))
+        graph.add((result, EARL.mode, EARL.automatic))
+        graph.add((result, EARL.outcome, OUTCOMES[outcome.verdict]))
+        if outcome.info:
+            graph.add((result, EARL.info, Literal(outcome.info, lang="en")))
+    return graph
+
+
+def write_earl(outcomes: Iterable[Outcome], path: Path) -> None:
+    """Write the EARL report as Turtle, atomically."""
+    write_file_atomically(path, earl_graph(outcomes).serialize(format="turtle"))
