@@ -83,7 +83,7 @@ class TripleSource:
 
     @staticmethod
     def _from_graph(graph: Graph) -> ox.Dataset:
-        """A Dataset, which keeps every literal as written (a Store would rewrite some, see load.STORE_REWRITES)."""
+        """A Dataset, which keeps every literal as written (a Store would rewrite some, see graph.verbatim)."""
         return ox.Dataset(ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), ox.DefaultGraph())
                           for s, p, o in graph)
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from migration_kg.errors import InputError
+from migration_kg.graph.verbatim import Rewrites, scan_rewrites
 from migration_kg.namespaces import bind_prefixes
 
 _FORMATS = {
@@ -21,12 +25,18 @@ _FORMATS = {
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
 _POSITION = re.compile(r"line (\d+) column (\d+)")
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_REWRITTEN = ("byte", "short", "int", "long", "unsignedByte", "unsignedShort", "unsignedInt", "unsignedLong",
-              "negativeInteger", "positiveInteger", "nonNegativeInteger", "nonPositiveInteger", "dateTimeStamp")
-#: Datatypes that an Oxigraph store does not keep: it stores such literals as xsd:integer or xsd:dateTime.
-STORE_REWRITES = frozenset(_XSD + name for name in _REWRITTEN)
-_REWRITTEN_TEXT = re.compile(("[#:](" + "|".join(_REWRITTEN) + ")(?![A-Za-z0-9_.-])").encode())
+
+
+class _IllTypedLiteralNoise(logging.Filter):
+    """rdflib logs a traceback for every ill-typed literal it converts (``"aldi"^^xsd:integer``); such literals
+    are kept as written and reported by validation, so that log line is only noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form to value")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralNoise())
+warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -91,44 +101,41 @@ def load_store(paths: Iterable[Path], store: ox.Store | None = None, base_iri: s
     return store
 
 
-def store_rewrites(paths: Iterable[Path]) -> bool:
-    """Whether some literal of the files has a datatype that an Oxigraph store would rewrite (STORE_REWRITES).
-
-    A quick scan of the text finds the files that might; only those are parsed to make sure.
-    """
-    for path in map(Path, paths):
-        if _REWRITTEN_TEXT.search(path.read_bytes()) and any(
-                isinstance(triple.object, ox.Literal) and triple.object.datatype.value in STORE_REWRITES
-                for triple in parse_file(path)):
-            return True
-    return False
-
-
 def load_dataset(paths: Iterable[Path], base_iri: str | None = None) -> ox.Dataset:
     """Every file of ``paths`` in the default graph of a pyoxigraph Dataset, which keeps every term as written."""
     return ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
                       for path in paths for t in parse_file(Path(path), base_iri))
 
 
-def load_data(paths: Iterable[Path], base_iri: str | None = None) -> tuple[ox.Store, ox.Dataset | None]:
-    """The data files bulk-loaded into a store, and, only if the store would rewrite some of their literals
-    (see :mod:`migration_kg.graph.verbatim`), the data exactly as written in a Dataset too."""
-    from migration_kg.graph.verbatim import store_changes
+def load_data(paths: Iterable[Path], base_iri: str | None = None) -> tuple[ox.Store, ox.Dataset | None, Rewrites]:
+    """The data files bulk-loaded into a store, with what the store holds in another form than the files.
 
+    The files are scanned for such literals (:func:`migration_kg.graph.verbatim.scan_rewrites`) on a second
+    thread while the store loads them (loading releases the GIL). When the store changes some datatype
+    (xsd:byte to xsd:integer...), the data exactly as written is returned too, in a Dataset, for the writers.
+    """
     paths = [Path(path) for path in paths]
-    store = load_store(paths, base_iri=base_iri)
-    faithful = load_dataset(paths, base_iri) if store_changes(paths, base_iri) else None
-    return store, faithful
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(scan_rewrites, [path for path in paths if path.is_file()],
+                               lambda path: parse_file(path, base_iri))
+        store = load_store(paths, base_iri=base_iri)
+        rewrites = scanning.result()
+    faithful = load_dataset(paths, base_iri) if rewrites.changes_datatypes else None
+    return store, faithful, rewrites
 
 
-def store_to_graph(store: ox.Store | ox.Dataset, leave_out: Iterable[ox.Quad] = ()) -> Graph:
-    """The default graph of ``store`` (without the quads of ``leave_out``) as an rdflib graph."""
+def store_to_graph(store: ox.Store | ox.Dataset, leave_out: Iterable[ox.Quad] = (),
+                   rewrites: Rewrites | None = None) -> Graph:
+    """The default graph of ``store`` (without the quads of ``leave_out``) as an rdflib graph; with
+    ``rewrites``, literals as the data wrote them."""
     skipped = set(leave_out)
+    written = rewrites.written if rewrites else {}
     graph = bind_prefixes(Graph())
     quads = store if isinstance(store, ox.Dataset) else store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     for quad in quads:
         if quad not in skipped:
-            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
+                       to_rdflib(written.get(quad.object, quad.object) if written else quad.object)))
     return graph
 
 

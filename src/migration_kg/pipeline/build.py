@@ -19,8 +19,9 @@ from migration_kg.errors import NotConformingError, UsageError
 from migration_kg.files import write_atomically
 from migration_kg.graph.blocks import TripleSource
 from migration_kg.graph.jsonld import Context, load_context
-from migration_kg.graph.load import load_dataset, load_graph, load_store, store_rewrites, store_to_graph
+from migration_kg.graph.load import load_data, load_graph, store_to_graph
 from migration_kg.graph.serialize import FORMATS, serialize, write_formats
+from migration_kg.graph.verbatim import Rewrites
 from migration_kg.project import Project
 from migration_kg.provenance.check import check_quotes, quote_violations
 from migration_kg.provenance.texts import SourceTexts
@@ -28,7 +29,6 @@ from migration_kg.shacl.validation import (
     ENGINES,
     ValidationReport,
     add_ontology,
-    raise_store_rewrites,
     validate_graph,
     validate_store,
 )
@@ -49,15 +49,17 @@ class LoadedProject:
     store: ox.Store
     #: The ontology's triples that were added to the store's default graph (not part of the data).
     ontology_added: set[ox.Quad] = field(default_factory=set)
-    #: The data exactly as written, kept only when the store cannot hold it (see load.STORE_REWRITES).
+    #: The data exactly as written, kept only when the store changes some datatype (see graph.verbatim).
     faithful: ox.Dataset | None = None
+    #: The literals that the store holds in another form than the data.
+    rewrites: Rewrites = field(default_factory=Rewrites)
 
     @cached_property
     def data(self) -> Graph:
         """The data alone as an rdflib graph, built on first use (at a million triples it takes a while)."""
         if self.faithful is not None:
             return store_to_graph(self.faithful)
-        return store_to_graph(self.store, self.ontology_added)
+        return store_to_graph(self.store, self.ontology_added, self.rewrites)
 
     @cached_property
     def triples(self) -> int:
@@ -88,12 +90,12 @@ def load_project(project: Project, progress: Progress | None = None,
     ontology = load_graph(project.ontology_files())
     step("parsing data")
     files = project.data_files() if data_files is None else data_files
-    store = load_store(files)
-    faithful = load_dataset(files) if store_rewrites(files) else None
+    store, faithful, rewrites = load_data(files)
     added = add_ontology(store, ontology)
     step("parsing shapes")
     shapes = load_graph(project.shapes_files())
-    return LoadedProject(project, ontology, shapes, load_context(project.context_file), store, added, faithful)
+    return LoadedProject(project, ontology, shapes, load_context(project.context_file), store, added, faithful,
+                         rewrites)
 
 
 def validate_loaded(loaded: LoadedProject, engine: str = "fast",
@@ -107,9 +109,7 @@ def validate_loaded(loaded: LoadedProject, engine: str = "fast",
         raise UsageError(f"unknown SHACL engine {engine!r} (use one of {', '.join(ENGINES)})")
     qc_files = loaded.project.qc_files()
     if engine == "fast":
-        if loaded.faithful is not None:
-            raise_store_rewrites()
-        report = validate_store(loaded.store, loaded.shapes, qc_files)
+        report = validate_store(loaded.store, loaded.shapes, qc_files, rewrites=loaded.rewrites)
     else:
         report = validate_graph(loaded.data, loaded.shapes, loaded.ontology, qc_files, engine)
     quotes = check_quotes(loaded.store, SourceTexts.at(loaded.project.root, sources))

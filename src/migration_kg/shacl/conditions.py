@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import operator
 import warnings
 from collections.abc import Callable
 from decimal import Decimal
@@ -21,7 +22,8 @@ from rdflib import Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import XSDToPython
 
-from migration_kg.graph.load import to_rdflib
+from migration_kg.graph.load import from_rdflib, to_rdflib
+from migration_kg.graph.verbatim import Rewrites, stored_forms
 from migration_kg.namespaces import SH
 from migration_kg.shacl.shapes import (
     VALUE_PARAMETERS,
@@ -48,6 +50,8 @@ PYTHON_TYPES = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.bo
 
 Select = Callable[[str], list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]]
 PAIR_PARAMETERS = ("equals", "disjoint", "lessThan", "lessThanOrEquals")
+#: A constant that no data term equals, for a shapes-graph literal that the data does not hold.
+NOTHING = "<urn:x-migration-kg:no-such-term>"
 ORDER = {"lessThan": "<", "lessThanOrEquals": "<="}
 
 
@@ -58,18 +62,20 @@ def pair_property(shape: Shape, name: str, argument: Node) -> str:
     return f"<{argument}>"
 
 
-def pair_pattern(name: str, other_property: str, path: str | None, this: str, value: str, other: str) -> str:
-    """A pattern with one solution per result of a property pair constraint for the focus node ``this``: the
-    value node in ``value`` (and, for sh:lessThan and sh:lessThanOrEquals, the value compared with in ``other``).
-    ``path`` is the shape's path in SPARQL, None for a node shape (whose value node is the focus node)."""
+def pair_pattern(name: str, other_property: str, path: str | None, this: str, value: str, other: str,
+                 focus: str = "") -> str:
+    """A pattern with one solution per result of a property pair constraint for the focus node ``this`` (bound
+    by ``focus``, or from outside): the value node in ``value`` (and, for sh:lessThan and sh:lessThanOrEquals,
+    the value compared with in ``other``). ``path`` is the shape's path in SPARQL, None for a node shape
+    (whose value node is the focus node)."""
     own = f"{this} {path} {value} ." if path else f"BIND({this} AS {value})"
     if name == "equals":
         not_own = f"FILTER NOT EXISTS {{ {this} {path} {value} }}" if path else f"FILTER(!sameTerm({this}, {value}))"
-        return (f"{{ {own} FILTER NOT EXISTS {{ {this} {other_property} {value} }} }} UNION "
-                f"{{ {this} {other_property} {value} {not_own} }}")
+        return (f"{{ {focus} {own} FILTER NOT EXISTS {{ {this} {other_property} {value} }} }} UNION "
+                f"{{ {focus} {this} {other_property} {value} {not_own} }}")
     if name == "disjoint":
-        return f"{own} {this} {other_property} {value} ."
-    return f"{own} {this} {other_property} {other} FILTER(!COALESCE({value} {ORDER[name]} {other}, false))"
+        return f"{focus} {own} {this} {other_property} {value} ."
+    return f"{focus} {own} {this} {other_property} {other} FILTER(!COALESCE({value} {ORDER[name]} {other}, false))"
 
 
 def well_typed(literal: Literal) -> bool:
@@ -80,12 +86,27 @@ def well_typed(literal: Literal) -> bool:
     return expected is None or isinstance(literal.value, expected)
 
 
+def quietly(check: Callable[[Literal], bool], literal: Literal) -> bool:
+    """``check(literal)`` without rdflib's warnings and log lines about literals it cannot convert."""
+    rdflib_log = logging.getLogger("rdflib.term")
+    level, rdflib_log.level = rdflib_log.level, logging.CRITICAL
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return check(literal)
+    finally:
+        rdflib_log.level = level
+
+
 class Conditions:
     """Compiles conditions to SPARQL, asking the data (through ``select``) for class hierarchies and bad literals."""
 
-    def __init__(self, shapes: ShapesGraph, select: Select) -> None:
+    def __init__(self, shapes: ShapesGraph, select: Select, rewrites: Rewrites | None = None) -> None:
         self.shapes = shapes
         self.select = select
+        self.rewrites = rewrites or Rewrites()
+        #: Literal target nodes that the store holds in another form: the stored form and the constant.
+        self.targets: dict[ox.Literal, ox.Literal] = {}
         self._names = count(1)
         self._closures: dict[URIRef, list[str]] = {}
         self._ill_typed: dict[URIRef, list[str]] = {}
@@ -108,24 +129,49 @@ class Conditions:
         if datatype not in self._ill_typed:
             rows = self.select(
                 f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) = <{datatype}>) }}")
-            rdflib_log = logging.getLogger("rdflib.term")
-            level, rdflib_log.level = rdflib_log.level, logging.CRITICAL
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    self._ill_typed[datatype] = [str(row["o"]) for row in rows
-                                                 if not well_typed(to_rdflib(row["o"]))]  # type: ignore[arg-type]
-            finally:
-                rdflib_log.level = level
+            self._ill_typed[datatype] = [str(row["o"]) for row in rows
+                                         if not quietly(well_typed, to_rdflib(row["o"]))]  # type: ignore[arg-type]
         return self._ill_typed[datatype]
 
     def constant(self, term: Node) -> str:
-        """A shapes-graph constant written in SPARQL, for comparing terms with sameTerm."""
-        return sparql_term(term)
+        """A shapes-graph constant written in SPARQL, for comparing terms with sameTerm: a literal becomes the
+        form in which the store holds the same literal of the data, or a term that matches nothing if the data
+        has no such literal (the store would take ``"4.0"^^xsd:decimal`` for ``"4"``)."""
+        if not isinstance(term, Literal):
+            return sparql_term(term)
+        literal = from_rdflib(term)
+        stored = stored_forms([literal]).get(literal, literal)
+        return str(stored) if self.rewrites.written.get(stored, stored) == literal else NOTHING  # type: ignore[arg-type]
+
+    def target(self, term: Node) -> str:
+        """A target node in SPARQL, remembering the constant where the store holds it in another form."""
+        if not isinstance(term, Literal):
+            return sparql_term(term)
+        literal = from_rdflib(term)
+        stored = stored_forms([literal]).get(literal, literal)
+        if stored != literal:
+            self.targets[stored] = literal  # type: ignore[index,assignment]
+        return str(stored)
 
     def written(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         """A data term as written in the data (the store may hold some literals in another form)."""
-        return term
+        if not isinstance(term, ox.Literal):
+            return term
+        return self.rewrites.written.get(term) or self.targets.get(term, term)
+
+    def corrected(self, base: str, v: str, verdict: Callable[[ox.Literal], bool]) -> str:
+        """``base``, a test on the stored form of ``v``, corrected for the literals that the store holds in
+        another form than the data: ``verdict`` says whether a literal satisfies the constraint."""
+        wrong, missed = [], []
+        for stored, written in self.rewrites.written.items():
+            before, after = verdict(stored), verdict(written)
+            if before != after:
+                (missed if after else wrong).append(f"sameTerm({v}, {stored})")
+        if wrong:
+            base = f"({base} && !({' || '.join(wrong)}))"
+        if missed:
+            base = f"({base} || {' || '.join(missed)})"
+        return base
 
     def allowed(self, shape: Shape, predicate: str) -> str:
         """sh:closed: whether ``predicate`` is the path of one of the shape's property shapes or ignored."""
@@ -160,7 +206,9 @@ class Conditions:
             limit = shape.integer(name)
             if name == "minLength" and limit == 0:
                 return "true"
-            return f"(!isBlank({v}) && STRLEN(STR({v})) {'>=' if name == 'minLength' else '<='} {limit})"
+            compare = operator.ge if name == "minLength" else operator.le
+            base = f"(!isBlank({v}) && STRLEN(STR({v})) {'>=' if name == 'minLength' else '<='} {limit})"
+            return self.corrected(base, v, lambda literal: compare(len(literal.value), limit))
         if name == "languageIn":
             tags = sorted({str(tag).lower() for tag in self.shapes.items(argument)})
             tagged = f"isLiteral({v}) && LANG({v}) != \"\""
@@ -200,7 +248,8 @@ class Conditions:
             test += f" && COALESCE(sameTerm(<{datatype}>({v}), {v}), false)"
         elif XSDToPython.get(datatype) is not None:
             test += "".join(f" && !sameTerm({v}, {literal})" for literal in self.ill_typed(datatype))
-        return f"({test})"
+        return self.corrected(f"({test})", v, lambda literal: literal.datatype.value == str(datatype) and
+                              quietly(well_typed, to_rdflib(literal)))
 
     def conforms(self, shape: Shape, v: str, stack: tuple[Node, ...] = ()) -> str:
         """A SPARQL expression, true when node ``v`` conforms to ``shape`` (all its constraints, recursively)."""

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlparse
 from rdflib import BNode, Graph, Literal, Namespace, Node, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from migration_kg.graph.load import load_graph, load_store
+from migration_kg.graph.load import load_graph
 from migration_kg.namespaces import SH
 from migration_kg.shacl.shapes import IllFormedShapes, UnsupportedShaclFeature
 
@@ -194,10 +194,10 @@ def run_build_path(test: SuiteTest) -> tuple[list[Found], list[Graph], list[Grap
     from migration_kg.graph.load import load_data, store_to_graph
     from migration_kg.shacl.validation import validate_store
 
-    store, faithful = load_data([test.data], base_iri=file_uri(test.data))
+    store, faithful, rewrites = load_data([test.data], base_iri=file_uri(test.data))
     shapes = load_graph([test.shapes], base_iri=file_uri(test.shapes))
-    report = validate_store(store, shapes, [], faithful=faithful)
-    return [from_violation(v) for v in report.violations], [store_to_graph(faithful or store)], [shapes]
+    report = validate_store(store, shapes, [], rewrites=rewrites)
+    return [from_violation(v) for v in report.violations], [store_to_graph(faithful or store, (), rewrites)], [shapes]
 
 
 def run_graph_path(test: SuiteTest) -> tuple[list[Found], list[Graph], list[Graph]]:
@@ -212,15 +212,16 @@ def run_graph_path(test: SuiteTest) -> tuple[list[Found], list[Graph], list[Grap
 
 def run_engine(test: SuiteTest) -> tuple[list[Found], list[Graph], list[Graph]]:
     """The fast engine alone, on the store as the build loads it (no report, no labels)."""
-    from migration_kg.graph.load import store_to_graph, to_rdflib
+    from migration_kg.graph.load import load_data, store_to_graph, to_rdflib
     from migration_kg.shacl.engine import validate_store
 
-    store = load_store([test.data], base_iri=file_uri(test.data))
+    store, _faithful, rewrites = load_data([test.data], base_iri=file_uri(test.data))
     shapes = load_graph([test.shapes], base_iri=file_uri(test.shapes))
     found = [Found(focus=to_rdflib(r.focus), path=r.path, value=to_rdflib(r.value) if r.value is not None else None,
                    shape=r.shape, component=URIRef(r.component), severity=URIRef(r.severity),
-                   messages=frozenset(r.messages), constraint=r.constraint) for r in validate_store(store, shapes)]
-    return found, [store_to_graph(store)], [shapes]
+                   messages=frozenset(r.messages), constraint=r.constraint)
+             for r in validate_store(store, shapes, rewrites=rewrites)]
+    return found, [store_to_graph(store, (), rewrites)], [shapes]
 
 
 def run_pyshacl(test: SuiteTest) -> tuple[list[Found], list[Graph], list[Graph]]:

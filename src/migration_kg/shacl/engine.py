@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from collections import Counter
 from concurrent.futures import Executor
+from dataclasses import replace
 from functools import partial
 
 import pyoxigraph as ox
 from rdflib import Graph, Node, URIRef
 from rdflib.namespace import RDF
 
+from migration_kg.graph.verbatim import Rewrites
 from migration_kg.namespaces import PREFIXES, SH
 from migration_kg.shacl.components import ComponentTasks
 from migration_kg.shacl.conditions import PAIR_PARAMETERS, Conditions
@@ -48,12 +50,17 @@ Chain = tuple[str, tuple[str, ...]]
 class FastValidator(ComponentTasks):
     """Validates the default graph of a pyoxigraph store against a shapes graph (see the module docstring)."""
 
-    def __init__(self, store: ox.Store, shapes: Graph, executor: Executor | None = None) -> None:
+    def __init__(self, store: ox.Store, shapes: Graph, executor: Executor | None = None,
+                 rewrites: Rewrites | None = None) -> None:
+        if rewrites is not None and rewrites.ambiguous:
+            example = sorted(rewrites.ambiguous, key=str)[0]
+            raise UnsupportedShaclFeature(f"data that writes one value in several forms (such as {example}), "
+                                          "which an Oxigraph store holds as one")
         self.store = store
         self.shapes = ShapesGraph(shapes)
         self.executor = executor
         self.prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-        self.conditions = Conditions(self.shapes, self.rows)
+        self.conditions = Conditions(self.shapes, self.rows, rewrites)
 
     def rows(self, query: str, prefixes: dict[str, str] | None = None) -> list[Row]:
         """The solutions of a SELECT query, as dictionaries of the bound variables."""
@@ -80,7 +87,9 @@ class FastValidator(ComponentTasks):
                 results.extend(found)
                 follow_up.extend(more)
             tasks = follow_up
-        return results
+        written = self.conditions.written
+        return [replace(found, focus=written(found.focus), value=written(found.value) if found.value else None)
+                for found in results]
 
     def _fetch(self, task: Task) -> list[Row]:
         return self.rows(task.query, task.prefixes)
@@ -91,7 +100,7 @@ class FastValidator(ComponentTasks):
         """A group pattern binding ``?this`` once to each focus node of the shape at ``node``."""
         graph = self.shapes.graph
         branches, distinct = [], True
-        nodes = [self.conditions.constant(term) for term in graph.objects(node, SH.targetNode)]
+        nodes = [self.conditions.target(term) for term in graph.objects(node, SH.targetNode)]
         if nodes:
             branches.append(f"{{ VALUES ?this {{ {' '.join(sorted(nodes))} }} }}")
         classes = set(graph.objects(node, SH.targetClass))
@@ -240,9 +249,13 @@ class FastValidator(ComponentTasks):
         return [*tasks, Task(query, follow_up)]
 
 
-def validate_store(store: ox.Store, shapes: Graph, executor: Executor | None = None) -> list[ShaclResult]:
-    """Validate the store's default graph against ``shapes``; run queries on ``executor`` when given."""
-    return FastValidator(store, shapes, executor).validate()
+def validate_store(store: ox.Store, shapes: Graph, executor: Executor | None = None,
+                   rewrites: Rewrites | None = None) -> list[ShaclResult]:
+    """Validate the store's default graph against ``shapes``; run queries on ``executor`` when given.
+
+    ``rewrites`` names the literals that the store holds in another form than the data (see graph.verbatim).
+    """
+    return FastValidator(store, shapes, executor, rewrites).validate()
 
 
 __all__ = ["FastValidator", "ShaclResult", "UnsupportedShaclFeature", "validate_store"]

@@ -20,9 +20,9 @@ class PairTasks(Planner):
         tasks = []
         for argument in arguments:
             pattern = pair_pattern(name, pair_property(shape, name, argument), shape.sparql_path or None,
-                                   "?this", "?value", "?other")
+                                   "?this", "?value", "?other", focus)
             projection = "?this ?value ?other" if name in ("lessThan", "lessThanOrEquals") else "?this ?value"
-            query = f"SELECT DISTINCT {projection} WHERE {{ {focus} {pattern} }}"
+            query = f"SELECT DISTINCT {projection} WHERE {{ {pattern} }}"
             tasks.append(Task(query, partial(self._pair_results, shape, component_of(name))))
         return tasks
 

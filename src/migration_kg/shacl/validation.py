@@ -19,7 +19,8 @@ from rdflib.namespace import RDF, RDFS
 
 from migration_kg.errors import UsageError
 from migration_kg.files import read_text
-from migration_kg.graph.load import STORE_REWRITES, from_rdflib, to_rdflib, to_store
+from migration_kg.graph.load import from_rdflib, to_rdflib, to_store
+from migration_kg.graph.verbatim import Rewrites, rewrites_of
 from migration_kg.namespaces import SH, bind_prefixes
 from migration_kg.shacl.qc import QcResult, query_title, run_qc, run_query
 
@@ -184,7 +185,8 @@ def focus_text(term: Node) -> str:
 def shacl_violations(data: Graph, shapes: Graph, ontology: Graph, engine: str = "fast") -> list[Violation]:
     """Run the SHACL engine ``engine`` (``fast`` or ``pyshacl``, the reference) and return its results, sorted."""
     if engine == "fast":
-        return fast_violations(_fast_store(data, ontology), shapes, data)
+        store, rewrites = _fast_store(data, ontology)
+        return fast_violations(store, shapes, data, rewrites=rewrites)
     if engine != "pyshacl":
         raise UsageError(f"unknown SHACL engine {engine!r} (use one of {', '.join(ENGINES)})")
     from pyshacl import validate as pyshacl_validate  # heavy import, only when validating
@@ -218,13 +220,16 @@ def shacl_violations(data: Graph, shapes: Graph, ontology: Graph, engine: str = 
 
 
 def fast_violations(store: ox.Store, shapes: Graph, data: Graph | ox.Store | None = None,
-                    executor: Executor | None = None) -> list[Violation]:
-    """Run the fast engine on ``store`` (data and ontology in its default graph); labels come from ``data``."""
+                    executor: Executor | None = None, rewrites: Rewrites | None = None) -> list[Violation]:
+    """Run the fast engine on ``store`` (data and ontology in its default graph); labels come from ``data``.
+
+    ``rewrites`` names the literals that the store holds in another form than the data (see graph.verbatim).
+    """
     from migration_kg.shacl.engine import validate_store  # imported here: only validation needs it
 
     labels = store if data is None else data
     names = _namespaces(labels)
-    results = validate_store(store, shapes, executor)
+    results = validate_store(store, shapes, executor, rewrites)
     return sorted((_from_fast(result, shapes, labels, names) for result in results), key=Violation.sort_key)
 
 
@@ -246,22 +251,12 @@ def _from_fast(result: ShaclResult, shapes: Graph, labels: Graph | ox.Store, nam
     )
 
 
-def raise_store_rewrites() -> None:
-    """Refuse the fast engine on data that an Oxigraph store cannot hold as written."""
-    from migration_kg.shacl.shapes import UnsupportedShaclFeature
-
-    raise UnsupportedShaclFeature(
-        "data with literals typed xsd:int, xsd:long, xsd:byte, xsd:dateTimeStamp and the like, which an Oxigraph "
-        "store keeps as xsd:integer or xsd:dateTime")
-
-
-def _fast_store(data: Graph, ontology: Graph) -> ox.Store:
-    """A store with ``data`` and ``ontology`` for the fast engine, after checking that it holds them as they are."""
-    if any(isinstance(value, Literal) and str(value.datatype) in STORE_REWRITES for value in data.objects()):
-        raise_store_rewrites()
+def _fast_store(data: Graph, ontology: Graph) -> tuple[ox.Store, Rewrites]:
+    """A store with ``data`` and ``ontology`` for the fast engine, and the literals it holds in another form."""
+    rewrites = rewrites_of(from_rdflib(value) for value in set(data.objects()) if isinstance(value, Literal))
     store = to_store(data)
     add_ontology(store, ontology)
-    return store
+    return store, rewrites
 
 
 def add_ontology(store: ox.Store, ontology: Graph | Iterable[ox.Triple]) -> set[ox.Quad]:
@@ -311,25 +306,25 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph, qc_files: list[P
                    engine: str = "fast") -> ValidationReport:
     """Validate ``data`` (with ``ontology`` for class hierarchy) against the shapes and every QC query."""
     if engine == "fast":
-        return validate_store(_fast_store(data, ontology), shapes, qc_files, data)
+        store, rewrites = _fast_store(data, ontology)
+        return validate_store(store, shapes, qc_files, data, rewrites)
     qc_results = run_qc(data + ontology, qc_files)
     violations = shacl_violations(data, shapes, ontology, engine) + qc_violations(qc_results, data)
     return ValidationReport(violations=violations, qc_results=qc_results)
 
 
-def validate_store(store: ox.Store, shapes: Graph, qc_files: list[Path],
-                   data: Graph | ox.Store | None = None, faithful: ox.Dataset | None = None) -> ValidationReport:
+def validate_store(store: ox.Store, shapes: Graph, qc_files: list[Path], data: Graph | ox.Store | None = None,
+                   rewrites: Rewrites | None = None) -> ValidationReport:
     """Validate a store holding data and ontology in its default graph with the fast engine and the QC queries.
 
-    ``faithful`` is the data exactly as written, when the store holds some of its literals differently.
-    The queries run on two threads (Oxigraph releases the GIL while it evaluates a query).
+    ``rewrites`` names the literals that the store holds in another form than the data (``graph.load.load_data``
+    finds them), so that results name the terms as written. The queries run on two threads (Oxigraph
+    releases the GIL while it evaluates a query).
     """
-    if faithful is not None:
-        raise_store_rewrites()
     labels = store if data is None else data
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending = [pool.submit(_qc_result, store, path) for path in qc_files]
-        shacl = fast_violations(store, shapes, labels, pool)
+        shacl = fast_violations(store, shapes, labels, pool, rewrites)
         qc_results = [future.result() for future in pending]
     return ValidationReport(violations=shacl + qc_violations(qc_results, labels), qc_results=qc_results)
 
