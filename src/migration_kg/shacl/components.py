@@ -12,13 +12,13 @@ from rdflib import Literal, Node, URIRef
 
 from migration_kg.graph.load import to_rdflib
 from migration_kg.namespaces import SH
+from migration_kg.shacl.custom import CustomTasks
 from migration_kg.shacl.pairs import PAIR_PARAMETERS, PairTasks
 from migration_kg.shacl.shapes import VALUE_PARAMETERS, Shape, UnsupportedShaclFeature, is_true
-from migration_kg.shacl.sparql import SparqlTasks
 from migration_kg.shacl.tasks import Row, ShaclResult, Task, component_of, result, values_of
 
 
-class ComponentTasks(PairTasks, SparqlTasks):
+class ComponentTasks(PairTasks, CustomTasks):
     """Queries that find exactly the results of one constraint for the focus nodes bound by a pattern."""
 
     def constraint_tasks(self, shape: Shape, names: set[str], focus: str) -> list[Task]:

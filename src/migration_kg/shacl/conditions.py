@@ -255,6 +255,9 @@ class Conditions:
         """A SPARQL expression, true when node ``v`` conforms to ``shape`` (all its constraints, recursively)."""
         if shape.deactivated:
             return "true"
+        if any(component.bindings(self.shapes.graph, shape.node) for component in self.shapes.components):
+            raise UnsupportedShaclFeature("a SPARQL-based constraint component inside a shape used by sh:node, "
+                                          "sh:or, sh:and, sh:not, sh:xone or sh:qualifiedValueShape", shape.node)
         stack = (*stack, shape.node)
         tests = []
         for name, arguments in shape.parameters.items():

@@ -37,6 +37,7 @@ from migration_kg.shacl.shapes import (
     is_true,
     sparql_term,
 )
+from migration_kg.shacl.sparql import SHAPES_GRAPH
 from migration_kg.shacl.tasks import Row, ShaclResult, Task, focus_on
 
 HOLE = "__CONDITIONS__"
@@ -78,6 +79,17 @@ class FastValidator(ComponentTasks):
         for node in self.shapes.with_targets():
             tasks.extend(self.plan(self.shapes.shape(node), self.target_pattern(node)))
         results: list[ShaclResult] = []
+        try:
+            self.run(tasks, results)
+        finally:
+            if self.store.contains_named_graph(SHAPES_GRAPH):
+                self.store.remove_graph(SHAPES_GRAPH)
+        written = self.conditions.written
+        return [replace(found, focus=written(found.focus), value=written(found.value) if found.value else None)
+                for found in results]
+
+    def run(self, tasks: list[Task], results: list[ShaclResult]) -> None:
+        """Run ``tasks`` in rounds (each round's queries on the executor), collecting results, until none is left."""
         while tasks:
             fetch = self._fetch
             answers = self.executor.map(fetch, tasks) if self.executor is not None else map(fetch, tasks)
@@ -87,9 +99,6 @@ class FastValidator(ComponentTasks):
                 results.extend(found)
                 follow_up.extend(more)
             tasks = follow_up
-        written = self.conditions.written
-        return [replace(found, focus=written(found.focus), value=written(found.value) if found.value else None)
-                for found in results]
 
     def _fetch(self, task: Task) -> list[Row]:
         return self.rows(task.query, task.prefixes)
@@ -235,6 +244,7 @@ class FastValidator(ComponentTasks):
             conditions += [f"sameTerm(?this, {self.conditions.constant(argument)})"
                            for argument in first.parameters.get("hasValue", [])]
         tasks = [task for m in members for task in self.constraint_tasks(m, DIRECT, focus)]
+        tasks += [task for m in members for task in self.custom_tasks(m, focus)]
         has_detectable = any(name in DETECTABLE for m in members for name in m.parameters)
         if not has_detectable:
             return tasks

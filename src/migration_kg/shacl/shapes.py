@@ -51,6 +51,38 @@ class IllFormedShapes(MigrationKGError):
         super().__init__(f"ill-formed shapes graph: {problem}{where}")
 
 
+@dataclass(frozen=True)
+class Component:
+    """A SPARQL-based constraint component: its parameters (path, whether optional) and validators by kind."""
+
+    node: Node
+    parameters: tuple[tuple[URIRef, bool], ...]
+    validators: dict[str, Node]
+
+    @staticmethod
+    def read(graph: Graph, node: Node) -> Component:
+        parameters = []
+        for parameter in graph.objects(node, SH.parameter):
+            path = graph.value(parameter, SH.path)
+            if not isinstance(path, URIRef):
+                raise IllFormedShapes("a sh:parameter without an IRI as sh:path", node)
+            parameters.append((path, is_true(graph.value(parameter, SH.optional))))
+        validators = {kind: value for kind in ("validator", "nodeValidator", "propertyValidator")
+                      if (value := graph.value(node, SH[kind])) is not None}
+        return Component(node, tuple(sorted(parameters)), validators)
+
+    def bindings(self, graph: Graph, shape: Node) -> list[dict[URIRef, Node]]:
+        """Each combination of the shape's values for the parameters (none if a required one is missing)."""
+        combinations: list[dict[URIRef, Node]] = [{}]
+        for path, optional in self.parameters:
+            values = sorted(graph.objects(shape, path), key=str)
+            if not values and not optional:
+                return []
+            combinations = [{**done, path: value} for done in combinations for value in values] if values \
+                else combinations
+        return combinations
+
+
 @dataclass
 class Shape:
     """A shape: its node, its path (property shapes), constraint parameters and settings such as sh:flags."""
@@ -93,10 +125,11 @@ class ShapesGraph:
         self.graph = graph
         self._shapes: dict[Node, Shape] = {}
         for feature, predicate in (("SHACL rules (sh:rule)", SH.rule), ("custom targets (sh:target)", SH.target),
-                                   ("custom constraint components (sh:parameter)", SH.parameter),
                                    ("SHACL functions", SH.returnType), ("JavaScript", SH.jsFunctionName)):
             if (None, predicate, None) in graph:
                 raise UnsupportedShaclFeature(feature)
+        self.components = [Component.read(graph, node) for node in sorted(set(graph.subjects(SH.parameter, None)),
+                                                                           key=str)]
 
     def items(self, node: Node) -> list[Node]:
         return list(self.graph.items(node))

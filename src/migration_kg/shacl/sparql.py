@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from functools import partial
 from typing import NamedTuple
 
-from rdflib import Literal, Node
+import pyoxigraph as ox
+from rdflib import Literal, Node, URIRef
 from rdflib.namespace import OWL
 
-from migration_kg.graph.load import to_rdflib
+from migration_kg.graph.load import from_rdflib, to_rdflib
 from migration_kg.namespaces import SH
 from migration_kg.shacl.shapes import IllFormedShapes, Shape, UnsupportedShaclFeature
 from migration_kg.shacl.tasks import Planner, Row, ShaclResult, Task, Term, component_of, result
@@ -33,8 +34,10 @@ _TOKEN = re.compile(r'''
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<open>\{) | (?P<close>\}) | (?P<other>\S)
 ''', re.X | re.S)
-_FORBIDDEN = {"MINUS", "VALUES", "SERVICE"}
+FORBIDDEN = {"MINUS", "VALUES", "SERVICE"}
 _PRE_BOUND = {"this", "shapesGraph", "currentShape"}
+#: The named graph that holds a copy of the shapes graph while a query that asks for $shapesGraph runs.
+SHAPES_GRAPH = ox.NamedNode("urn:x-migration-kg:shapes-graph")
 
 
 class Token(NamedTuple):
@@ -57,13 +60,11 @@ def insert_focus(query: str, focus: str) -> tuple[str, bool]:
     found = list(tokens(query))
     words = [(i, t) for i, t in enumerate(found) if t.kind == "word" and (i == 0 or found[i - 1].text != ":")]
     for _, token in words:
-        if token.text.upper() in _FORBIDDEN:
+        if token.text.upper() in FORBIDDEN:
             raise IllFormedShapes(f"{token.text.upper()} in a SPARQL constraint")
     for index, token in enumerate(found):
         if token.kind == "var" and token.text[1:] in _PRE_BOUND and index and found[index - 1].text.upper() == "AS":
             raise IllFormedShapes(f"a SPARQL constraint that binds the pre-bound {token.text} with AS")
-        if token.kind == "var" and token.text[1:] in ("shapesGraph", "currentShape"):
-            raise UnsupportedShaclFeature(f"{token.text} in a SPARQL constraint")
     selects = [i for i, t in words if t.text.upper() == "SELECT"]
     if not selects:
         raise UnsupportedShaclFeature("a SPARQL constraint without SELECT")
@@ -135,10 +136,35 @@ class SparqlTasks(Planner):
         text = str(selects[0])
         if shape.path is not None:
             text = re.sub(r"([\s{}()])[\$\?]PATH", lambda m: m.group(1) + shape.sparql_path, text)
-        query, this_projected = insert_focus(text, focus)
         messages = tuple(m for m in graph.objects(constraint, SH.message) if isinstance(m, Literal)) + shape.messages
         prefixes = {**self.prefixes, **self.declared_prefixes(constraint)}
+        return self.select_task(shape, constraint, text, focus, messages, prefixes)
+
+    def select_task(self, shape: Shape, constraint: Node, text: str, focus: str, messages: tuple[Literal, ...],
+                    prefixes: dict[str, str]) -> Task:
+        """A SELECT query of SHACL-SPARQL, run once with the focus nodes joined in; one result per solution."""
+        text = self.bind_shapes_graph(text, shape)
+        query, this_projected = insert_focus(text, focus)
         return Task(query, partial(self._sparql_results, shape, constraint, messages, this_projected), prefixes)
+
+    def bind_shapes_graph(self, text: str, shape: Shape) -> str:
+        """``$shapesGraph`` and ``$currentShape`` replaced by the shapes graph, copied into a named graph of the
+        store for the time of the validation, and by the shape's IRI (SHACL leaves both optional)."""
+        if not any(t.kind == "var" and t.text[1:] in ("shapesGraph", "currentShape") for t in tokens(text)):
+            return text
+        text = re.sub(r"(?i)\bbound\s*\(\s*[?$](?:shapesGraph|currentShape)\s*\)", "(true)", text)
+        found = [t for t in tokens(text) if t.kind == "var" and t.text[1:] in ("shapesGraph", "currentShape")]
+        if any(t.text[1:] == "currentShape" for t in found) and not isinstance(shape.node, URIRef):
+            raise UnsupportedShaclFeature("$currentShape for a shape that is a blank node", shape.node)
+        if not self.store.contains_named_graph(SHAPES_GRAPH):
+            self.store.extend(ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), SHAPES_GRAPH)
+                              for s, p, o in self.shapes.graph)  # type: ignore[arg-type]
+        pieces, last = [], 0
+        for token in found:
+            value = f"<{SHAPES_GRAPH.value}>" if token.text[1:] == "shapesGraph" else f"<{shape.node}>"
+            pieces += [text[last:token.start], value]
+            last = token.end
+        return "".join([*pieces, text[last:]])
 
     @staticmethod
     def _sparql_results(shape: Shape, constraint: Node, messages: tuple[Literal, ...], this_projected: bool,
