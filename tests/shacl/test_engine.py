@@ -7,15 +7,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from synthetic import generator
 
 from migration_kg.cli.main import main
-from migration_kg.graph.load import load_graph
+from migration_kg.graph.load import load_data, load_graph
 from migration_kg.pipeline.build import load_project, validate_loaded
 from migration_kg.project import Project
 from migration_kg.shacl.engine import UnsupportedShaclFeature
-from migration_kg.shacl.validation import shacl_violations
+from migration_kg.shacl.shapes import IllFormedShapes
+from migration_kg.shacl.validation import shacl_violations, validate_store
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -43,8 +45,8 @@ def vocabularies() -> Graph:
 def test_the_fixture_globs_found_the_fixtures() -> None:
     """A glob that quietly matched nothing would make every comparison below vacuous."""
     assert len(SHAPE_FIXTURES) >= 20
-    assert len(FEATURE_SHAPES) >= 8
-    assert len(UNSUPPORTED) >= 7
+    assert len(FEATURE_SHAPES) >= 12
+    assert len(UNSUPPORTED) >= 3
     assert all(path.with_name(path.name.replace("-shapes", "-data")).is_file() for path in FEATURE_SHAPES)
 
 
@@ -98,13 +100,62 @@ def test_unsupported_features_are_refused(path: Path) -> None:
         shacl_violations(data, load_graph([path]), Graph(), "fast")
 
 
-def test_data_that_oxigraph_would_rewrite_is_refused() -> None:
-    """xsd:int would be checked as xsd:integer in the store: the fast engine says so instead of guessing."""
+def test_data_that_oxigraph_would_rewrite_is_validated_as_written() -> None:
+    """xsd:int would be xsd:integer in the store: the fast engine still checks and reports the data's term."""
     data = load_graph([FIXTURES / "fastshacl" / "rewritten-datatypes.ttl"])
     shapes = load_graph([FIXTURES / "fastshacl" / "datatypes-shapes.ttl"])
-    with pytest.raises(UnsupportedShaclFeature, match="xsd:int"):
-        shacl_violations(data, shapes, Graph(), "fast")
-    assert shacl_violations(data, shapes, Graph(), "pyshacl") == []
+    assert shacl_violations(data, shapes, Graph(), "fast") == shacl_violations(data, shapes, Graph(), "pyshacl")
+
+
+@pytest.mark.parametrize("stem", ["lexical", "rewritten"])
+def test_the_build_path_reports_terms_as_written(stem: str) -> None:
+    """Through the build's own loading (bulk load and text scan): the same report as pyshacl on the files."""
+    data_file = FIXTURES / "fastshacl" / ("lexical-data.ttl" if stem == "lexical" else "rewritten-datatypes.ttl")
+    shapes = load_graph([FIXTURES / "fastshacl" / ("lexical-shapes.ttl" if stem == "lexical" else
+                                                   "datatypes-shapes.ttl")])
+    store, _faithful, rewrites = load_data([data_file])
+    found = validate_store(store, shapes, [], rewrites=rewrites).violations
+    assert found == shacl_violations(load_graph([data_file]), shapes, Graph(), "pyshacl")
+    if stem == "lexical":
+        values = {v.value_node for v in found if v.value_node is not None}
+        assert Literal("4.0", datatype=XSD.decimal, normalize=False) in values
+        assert Literal("300", datatype=XSD.byte, normalize=False) in values
+
+
+def test_one_value_written_in_two_forms_is_refused(tmp_path: Path) -> None:
+    """"1"^^xsd:boolean and true are one term in the store: which one a triple holds is lost, so the engine says so."""
+    path = tmp_path / "two-forms.ttl"
+    path.write_text('@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                    'ex:a a ex:Thing ; ex:flag "1"^^xsd:boolean . ex:b a ex:Thing ; ex:flag true .\n', encoding="utf-8")
+    shapes = load_graph([FIXTURES / "fastshacl" / "values-shapes.ttl"])
+    with pytest.raises(UnsupportedShaclFeature, match="several forms"):
+        shacl_violations(load_graph([path]), shapes, Graph(), "fast")
+    store, _faithful, rewrites = load_data([path])
+    with pytest.raises(UnsupportedShaclFeature, match="several forms"):
+        validate_store(store, shapes, [], rewrites=rewrites)
+
+
+def test_ill_formed_sparql_is_refused() -> None:
+    """SHACL forbids MINUS in a SPARQL constraint: the shapes graph is refused as ill-formed."""
+    data = Graph().parse(data="<http://example.org/t> a <http://example.org/Thing> .", format="turtle")
+    with pytest.raises(IllFormedShapes, match="MINUS"):
+        shacl_violations(data, load_graph([FIXTURES / "fastshacl" / "ill-formed-sparql-minus.ttl"]), Graph(), "fast")
+
+
+def test_violations_carry_the_rdf_terms() -> None:
+    """Literal focus nodes, language-tagged messages and repeated results come through as RDF terms."""
+    shapes = Graph().parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:S a sh:NodeShape ; sh:targetNode "Hello" ; sh:datatype xsd:integer ; sh:message "not a number"@en .""",
+                           format="turtle")
+    (violation,) = shacl_violations(Graph(), shapes, Graph(), "fast")
+    assert violation.focus_node == Literal("Hello") and violation.value_node == Literal("Hello")
+    assert violation.messages == (Literal("not a number", lang="en"),)
+    assert violation.source_shape == URIRef("http://example.org/S") and violation.focus_ref == '"Hello"'
+    multiset = shacl_violations(load_graph([FIXTURES / "fastshacl" / "multiset-data.ttl"]),
+                                load_graph([FIXTURES / "fastshacl" / "multiset-shapes.ttl"]), Graph(), "fast")
+    nowhere = [v for v in multiset if v.value_node == URIRef("http://example.org/Nowhere")]
+    assert len(nowhere) == 3, "ex:shared is the address of three people"
 
 
 @pytest.mark.parametrize("engine", ["fast", "pyshacl"])

@@ -23,7 +23,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _TEXT_SYNTAXES = {".ttl", ".nt"}
 _DATATYPE = re.compile(rb'\s*(?:<([^<>\s]*)>|([A-Za-z0-9_\-]*):([A-Za-z0-9_\-]*))')
 _PREFIX = re.compile(rb'(?:@prefix|PREFIX|prefix)[ \t]+([A-Za-z0-9_\-]*):[ \t]*<([^<>\s]*)>')
-_BARE_NUMBER = re.compile(rb'(?<=[\s,(\[])[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?(?=[\s,;)\]]|\.\s|\.$)')
+_BARE = re.compile(rb'(?<=[\s,(\[])(?:[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|true|false)'
+                   rb'(?=[\s,;)\]]|\.\s|\.$)')
 _PROBE = ox.NamedNode("urn:x-migration-kg:probe")
 
 
@@ -132,9 +133,10 @@ def _scanned_literals(text: bytes) -> list[ox.Literal] | None:
         iri, prefix, local = datatype.groups()
         typed.add((lexical, iri.decode(errors="replace") if iri else prefixes[prefix] + local.decode(errors="replace")))
     literals = [ox.Literal(lexical.decode(errors="replace"), datatype=ox.NamedNode(iri)) for lexical, iri in typed]
-    for number in set(_BARE_NUMBER.findall(text)):
-        kind = "double" if b"e" in number.lower() else "decimal" if b"." in number else "integer"
-        literals.append(ox.Literal(number.decode(), datatype=ox.NamedNode(XSD + kind)))
+    for word in set(_BARE.findall(text)):
+        kind = "boolean" if word in (b"true", b"false") else "double" if b"e" in word.lower() else \
+            "decimal" if b"." in word else "integer"
+        literals.append(ox.Literal(word.decode(), datatype=ox.NamedNode(XSD + kind)))
     return literals
 
 

@@ -153,11 +153,17 @@ class Conditions:
             self.targets[stored] = literal  # type: ignore[index,assignment]
         return str(stored)
 
-    def written(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        """A data term as written in the data (the store may hold some literals in another form)."""
+    def written(self, term: ox.NamedNode | ox.BlankNode | ox.Literal, focus: bool = False
+                ) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """A data term as written in the data (the store may hold some literals in another form); a ``focus``
+        node may also be a target node of the shapes that the data does not hold."""
         if not isinstance(term, ox.Literal):
             return term
-        return self.rewrites.written.get(term) or self.targets.get(term, term)
+        return self.rewrites.written.get(term) or (self.targets.get(term, term) if focus else term)
+
+    def forget_targets_in_data(self, holds: Callable[[ox.Literal], bool]) -> None:
+        """Keep the stored form of a target node for the data's own term where the data holds that form."""
+        self.targets = {stored: constant for stored, constant in self.targets.items() if not holds(stored)}
 
     def corrected(self, base: str, v: str, verdict: Callable[[ox.Literal], bool]) -> str:
         """``base``, a test on the stored form of ``v``, corrected for the literals that the store holds in

@@ -293,17 +293,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = args.path or list(PATHS)
     results = {path: run_suite(args.suite, path) for path in paths}
-    print("| path | " + " | ".join(VERDICTS) + " |")
-    print("|---|" + "---:|" * len(VERDICTS))
+    print("| path | tests | " + " | ".join(VERDICTS) + " |")
+    print("|---|---|" + "---:|" * len(VERDICTS))
     for path, outcomes in results.items():
-        counts = tally(outcomes)
-        print(f"| {path} | " + " | ".join(str(counts[v]) for v in VERDICTS) + " |")
+        for part, prefix in (("core", TEST_BASE + "core/"), ("SHACL-SPARQL", TEST_BASE + "sparql/")):
+            counts = tally([outcome for outcome in outcomes if outcome.test.iri.startswith(prefix)])
+            print(f"| {path} | {part} | " + " | ".join(str(counts[v]) for v in VERDICTS) + " |")
     for path, outcomes in results.items():
         for outcome in outcomes if args.verbose else []:
             if outcome.verdict != "passed":
                 print(f"{path} {outcome.verdict} {outcome.test.iri}: {outcome.info}"[:400])
     if args.earl:
-        write_earl(results.get("build") or run_suite(args.suite, "build"), args.earl)
+        outcomes = results.get("build") or run_suite(args.suite, "build")
+        write_earl([(outcome.test.iri, outcome.verdict, outcome.info) for outcome in outcomes], args.earl)
     return 0 if all(o.verdict == "passed" for o in results.get("build", [])) else 1
 
 

@@ -62,13 +62,14 @@ class CustomTasks(SparqlTasks):
         messages = shape.messages or tuple(m for m in graph.objects(validator, SH.message) if isinstance(m, Literal))
         prefixes = {**self.prefixes, **self.declared_prefixes(validator)}
         ask, select = graph.value(validator, SH.ask), graph.value(validator, SH.select)
+        if (ask is None) == (validator == component.validators.get("validator")):
+            raise IllFormedShapes("a sh:validator must be an ASK query, a sh:nodeValidator or sh:propertyValidator "
+                                  "a SELECT query", component.node)
         if ask is not None:
             body = bind_parameters(str(ask), names, shape)
             body = body[body.index("{"):body.rindex("}") + 1] if "{" in body else "{}"
             query = f"SELECT DISTINCT ?this ?value WHERE {{ {values_of(shape, focus)} FILTER NOT EXISTS {body} }}"
             return Task(query, partial(self._validator_results, shape, component.node, messages, names), prefixes)
-        if select is None:
-            raise UnsupportedShaclFeature("a SPARQL validator without sh:ask or sh:select", shape.node)
         text = bind_parameters(str(select), names, shape)
         if shape.path is None and any(t.kind == "var" and t.text[1:] == "value" for t in tokens(text)):
             raise UnsupportedShaclFeature("$value in a SELECT node validator", shape.node)

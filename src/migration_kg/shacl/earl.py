@@ -5,22 +5,22 @@ implementations published beside the suite."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from migration_kg import __version__
 from migration_kg.files import write_file_atomically
-
-if TYPE_CHECKING:
-    from migration_kg.shacl.conformance import Outcome
 
 EARL = Namespace("http://www.w3.org/ns/earl#")
 DOAP = Namespace("http://usefulinc.com/ns/doap#")
 PROJECT = URIRef("https://w3id.org/migration-kg/")
 OUTCOMES = {"passed": EARL.passed, "failed": EARL.failed, "unsupported": EARL.cantTell, "error": EARL.failed}
+
+
+#: One test's outcome: the test's IRI, the verdict (passed, failed, unsupported, error) and a note.
+Outcome = tuple[str, str, str]
 
 
 def earl_graph(outcomes: Iterable[Outcome]) -> Graph:
@@ -35,19 +35,19 @@ def earl_graph(outcomes: Iterable[Outcome]) -> Graph:
     release = BNode("release")
     graph.add((PROJECT, DOAP.release, release))
     graph.add((release, RDF.type, DOAP.Version))
-    graph.add((release, DOAP.revision, Literal(__version__)))
-    for index, outcome in enumerate(sorted(outcomes, key=lambda o: o.test.iri), start=1):
+    graph.add((release, DOAP.revision, Literal(version("migration-kg"))))
+    for index, (test, verdict, info) in enumerate(sorted(outcomes), start=1):
         assertion, result = BNode(f"a{index:03d}"), BNode(f"r{index:03d}")
         graph.add((assertion, RDF.type, EARL.Assertion))
         graph.add((assertion, EARL.assertedBy, PROJECT))
         graph.add((assertion, EARL.subject, PROJECT))
-        graph.add((assertion, EARL.test, URIRef(outcome.test.iri)))
+        graph.add((assertion, EARL.test, URIRef(test)))
         graph.add((assertion, EARL.result, result))
         graph.add((result, RDF.type, EARL.TestResult))
         graph.add((result, EARL.mode, EARL.automatic))
-        graph.add((result, EARL.outcome, OUTCOMES[outcome.verdict]))
-        if outcome.info:
-            graph.add((result, EARL.info, Literal(outcome.info, lang="en")))
+        graph.add((result, EARL.outcome, OUTCOMES[verdict]))
+        if info:
+            graph.add((result, EARL.info, Literal(info, lang="en")))
     return graph
 
 

@@ -85,8 +85,10 @@ class FastValidator(ComponentTasks):
             if self.store.contains_named_graph(SHAPES_GRAPH):
                 self.store.remove_graph(SHAPES_GRAPH)
         written = self.conditions.written
-        return [replace(found, focus=written(found.focus), value=written(found.value) if found.value else None)
-                for found in results]
+        self.conditions.forget_targets_in_data(lambda term: any(True for _ in self.store.quads_for_pattern(
+            None, None, term, ox.DefaultGraph())))
+        return [replace(found, focus=written(found.focus, focus=True),
+                        value=written(found.value) if found.value else None) for found in results]
 
     def run(self, tasks: list[Task], results: list[ShaclResult]) -> None:
         """Run ``tasks`` in rounds (each round's queries on the executor), collecting results, until none is left."""

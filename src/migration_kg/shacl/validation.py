@@ -201,8 +201,11 @@ def shacl_violations(data: Graph, shapes: Graph, ontology: Graph, engine: str = 
         value = report.value(result, SH.value)
         component = str(report.value(result, SH.sourceConstraintComponent))
         path_text = path.n3(data.namespace_manager) if isinstance(path, URIRef) else ""
+        validators = [v for kind in ("validator", "nodeValidator", "propertyValidator")
+                      for v in shapes.objects(report.value(result, SH.sourceConstraintComponent), SH[kind])]
         explained = any((node, SH.message, None) in shapes for node in (
-            report.value(result, SH.sourceShape), report.value(result, SH.sourceConstraint)) if node is not None)
+            report.value(result, SH.sourceShape), report.value(result, SH.sourceConstraint), *validators)
+            if node is not None)
         messages = [m for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)] if explained else []
         found.append(Violation(
             focus=focus_text(focus),
