@@ -87,9 +87,11 @@ def stage_worker(project: Path) -> dict:
     loaded = timed("load: parse into a store", lambda: load_project(Project.at(project)))
     qc_files = loaded.project.qc_files()
     with ThreadPoolExecutor(2) as pool:
-        shacl = timed("validate: SHACL, fast engine", lambda: fast_violations(loaded.store, loaded.shapes, None, pool))
+        shacl = timed("validate: SHACL, fast engine", lambda: fast_violations(
+            loaded.store, loaded.shapes, None, pool, loaded.rewrites))
     qc = timed("validate: QC queries", lambda: [_qc_result(loaded.store, path) for path in qc_files])
-    report = timed("validate: both, as build runs them", lambda: validate_store(loaded.store, loaded.shapes, qc_files))
+    report = timed("validate: both, as build runs them", lambda: validate_store(
+        loaded.store, loaded.shapes, qc_files, rewrites=loaded.rewrites))
     out = Path(tempfile.mkdtemp(prefix="mkg-bench-out-"))
     try:
         for fmt in FORMATS.values():
