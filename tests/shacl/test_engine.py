@@ -164,3 +164,21 @@ def test_cli_engine_option(engine: str, project_root: Path, runner: CliRunner) -
     result = runner.invoke(main, ["validate", "--project", str(project_root), "--engine", engine, str(invalid)])
     assert result.exit_code == 1
     assert "does not conform" in result.output
+
+
+def test_scale_doc_examples(project_root: Path, runner: CliRunner) -> None:
+    """The examples of docs/scale.md about literals a store would rewrite, as written there."""
+    import subprocess
+    import sys
+
+    result = runner.invoke(main, ["validate", "--project", str(project_root),
+                                  "tests/fixtures/fastshacl/rewritten-datatypes.ttl"])
+    assert result.exit_code == 0
+    assert "conforms: no SHACL violation, every QC query returned no rows" in result.output
+    doc = (ROOT / "docs" / "scale.md").read_text(encoding="utf-8")
+    command = next(line for line in doc.splitlines() if line.startswith('$ python -c "from migration_kg import'))
+    code = command.removeprefix('$ python -c "').removesuffix('"')
+    shown = doc.splitlines()[doc.splitlines().index(command) + 1]
+    printed = subprocess.run([sys.executable, "-c", code], cwd=project_root, capture_output=True, text=True,
+                             check=True).stdout.strip()
+    assert printed == shown == "['\"2\"^^<http://www.w3.org/2001/XMLSchema#int>']"

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from migration_kg.errors import InputError
 from migration_kg.files import read_text
-from migration_kg.graph.load import to_rdflib, to_store
+from migration_kg.graph.load import from_rdflib, to_rdflib, to_store
+from migration_kg.graph.verbatim import rewrites_of
 
 _POSITION = re.compile(r"(?:line |at )(\d+)(?: column |:)(\d+)")  # "line 3 column 5" or "at 3:5"
 
@@ -58,15 +59,20 @@ def run_query(store: ox.Store, path: Path) -> ox.QuerySolutions:
 
 
 def run_qc(graph: Graph, paths: list[Path]) -> list[QcResult]:
-    """Run every quality-control query on ``graph`` (with pyoxigraph); one result per query, in file order."""
+    """Run every quality-control query on ``graph`` (with pyoxigraph); one result per query, in file order.
+
+    Terms in the rows are written as in ``graph``, also those the store holds in another form.
+    """
     store = to_store(graph)
+    rewrites = rewrites_of(from_rdflib(value) for value in set(graph.objects()) if isinstance(value, Literal))
     names = graph.namespace_manager
     results = []
     for path in paths:
         answer = run_query(store, path)
         variables = tuple(variable.value for variable in answer.variables)
         rows = sorted(
-            tuple("" if solution[v] is None else to_rdflib(solution[v]).n3(names) for v in variables)
+            tuple("" if solution[v] is None else to_rdflib(rewrites.as_written(solution[v])).n3(names)
+                  for v in variables)
             for solution in answer
         )
         results.append(QcResult(

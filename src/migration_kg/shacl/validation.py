@@ -326,18 +326,20 @@ def validate_store(store: ox.Store, shapes: Graph, qc_files: list[Path], data: G
     """
     labels = store if data is None else data
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending = [pool.submit(_qc_result, store, path) for path in qc_files]
+        pending = [pool.submit(_qc_result, store, path, rewrites) for path in qc_files]
         shacl = fast_violations(store, shapes, labels, pool, rewrites)
         qc_results = [future.result() for future in pending]
     return ValidationReport(violations=shacl + qc_violations(qc_results, labels), qc_results=qc_results)
 
 
-def _qc_result(store: ox.Store, path: Path) -> QcResult:
-    """One quality-control query run on ``store``, its rows written as :func:`migration_kg.shacl.qc.run_qc` does."""
+def _qc_result(store: ox.Store, path: Path, rewrites: Rewrites | None = None) -> QcResult:
+    """One quality-control query run on ``store``, its rows written as :func:`migration_kg.shacl.qc.run_qc` does
+    (literals as the data writes them, given the ``rewrites``)."""
     answer = run_query(store, path)
     names = bind_prefixes(Graph()).namespace_manager
     variables = tuple(variable.value for variable in answer.variables)
-    rows = sorted(tuple("" if solution[v] is None else to_rdflib(solution[v]).n3(names) for v in variables)
+    written = rewrites.as_written if rewrites else (lambda term: term)
+    rows = sorted(tuple("" if solution[v] is None else to_rdflib(written(solution[v])).n3(names) for v in variables)
                   for solution in answer)
     return QcResult(name=path.name.removesuffix(".rq"), path=path, title=query_title(read_text(path, "query")),
                     variables=variables, rows=tuple(rows))
