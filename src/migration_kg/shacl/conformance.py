@@ -27,6 +27,7 @@ from rdflib.namespace import RDF, RDFS
 from migration_kg.graph.load import load_graph
 from migration_kg.namespaces import SH
 from migration_kg.shacl.shapes import IllFormedShapes, UnsupportedShaclFeature
+from migration_kg.shacl.validation import Violation
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
@@ -244,11 +245,12 @@ def run_pyshacl(test: SuiteTest) -> tuple[list[Found], list[Graph], list[Graph]]
     return found, [data], [shapes, report]
 
 
-def from_violation(violation: object) -> Found:
-    return Found(focus=violation.focus_node, path=violation.path_node, value=violation.value_node,  # type: ignore
-                 shape=violation.source_shape, component=URIRef(violation.component),  # type: ignore
-                 severity=URIRef(violation.severity), messages=frozenset(violation.messages),  # type: ignore
-                 constraint=violation.source_constraint)  # type: ignore
+def from_violation(violation: Violation) -> Found:
+    assert violation.focus_node is not None and violation.source_shape is not None
+    return Found(focus=violation.focus_node, path=violation.path_node, value=violation.value_node,
+                 shape=violation.source_shape, component=URIRef(violation.component),
+                 severity=URIRef(violation.severity), messages=frozenset(violation.messages),
+                 constraint=violation.source_constraint)
 
 
 RUNNERS: dict[str, Runner] = {"build": run_build_path, "graph": run_graph_path, "engine": run_engine,
