@@ -129,7 +129,9 @@ class ShapesGraph:
             if (None, predicate, None) in graph:
                 raise UnsupportedShaclFeature(feature)
         self.components = [Component.read(graph, node) for node in sorted(set(graph.subjects(SH.parameter, None)),
-                                                                           key=str)]
+                                                                           key=str)
+                           if not str(node).startswith(SH_NS)]  # the core components, should SHACL's own
+                                                                 # vocabulary be in the shapes graph
 
     def items(self, node: Node) -> list[Node]:
         return list(self.graph.items(node))
