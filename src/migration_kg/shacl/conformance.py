@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlparse
 from rdflib import BNode, Graph, Literal, Namespace, Node, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from migration_kg.errors import InputError
 from migration_kg.graph.load import load_graph
 from migration_kg.namespaces import SH
 from migration_kg.shacl.shapes import IllFormedShapes, UnsupportedShaclFeature
@@ -91,11 +92,13 @@ def read_suite(manifest: Path, root: Path | None = None) -> list[SuiteTest]:
                 continue
             action = graph.value(entry, MF.action)
             result = graph.value(entry, MF.result)
+            data, shapes = graph.value(action, SHT.dataGraph), graph.value(action, SHT.shapesGraph)
+            if data is None or shapes is None:
+                raise InputError(f"test {entry} names no data graph or no shapes graph", manifest)
             relative = uri_path(entry).resolve().relative_to(root).as_posix()
             found.append(SuiteTest(
                 iri=TEST_BASE + relative, label=str(graph.value(entry, RDFS.label) or ""),
-                data=uri_path(graph.value(action, SHT.dataGraph)),
-                shapes=uri_path(graph.value(action, SHT.shapesGraph)),
+                data=uri_path(data), shapes=uri_path(shapes),
                 manifest=graph, report=None if result == SHT.Failure else result,
                 approved=graph.value(entry, MF.status) == SHT.approved))
     return found
@@ -139,6 +142,16 @@ def describe_path(path: Node | None, graphs: Iterable[Graph]) -> str:
 Key = tuple[str, ...]
 
 
+def found(focus: Node | None, path: Node | None, value: Node | None, shape: Node | None, component: Node | None,
+          severity: Node | None, messages: frozenset[Literal] = frozenset(), constraint: Node | None = None) -> Found:
+    """A :class:`Found` from a report's values (a missing one becomes ``rdf:nil``, which no expected result has)."""
+    def given(term: Node | None) -> Node:
+        return RDF.nil if term is None else term
+
+    return Found(focus=given(focus), path=path, value=value, shape=given(shape), component=given(component),
+                 severity=given(severity), messages=messages, constraint=constraint)
+
+
 def key_of(found: Found, data: list[Graph], shapes: list[Graph]) -> Key:
     return (describe(found.focus, data), describe_path(found.path, shapes), describe(found.value, data),
             describe(found.shape, shapes), describe(found.component, shapes), describe(found.severity, shapes))
@@ -150,24 +163,23 @@ def expected_results(test: SuiteTest) -> tuple[bool, list[tuple[Key, frozenset[L
     conforms = graph.value(report, SH.conforms)
     results = []
     for node in graph.objects(report, SH.result):
-        found = Found(focus=graph.value(node, SH.focusNode), path=graph.value(node, SH.resultPath),
-                      value=graph.value(node, SH.value), shape=graph.value(node, SH.sourceShape),
-                      component=graph.value(node, SH.sourceConstraintComponent),
-                      severity=graph.value(node, SH.resultSeverity))
+        expected = found(graph.value(node, SH.focusNode), graph.value(node, SH.resultPath), graph.value(node, SH.value),
+                         graph.value(node, SH.sourceShape), graph.value(node, SH.sourceConstraintComponent),
+                         graph.value(node, SH.resultSeverity))
         messages = frozenset(m for m in graph.objects(node, SH.resultMessage) if isinstance(m, Literal))
         constraint = graph.value(node, SH.sourceConstraint)
-        results.append((key_of(found, [graph], [graph]), messages, describe(constraint, [graph])
+        results.append((key_of(expected, [graph], [graph]), messages, describe(constraint, [graph])
                         if constraint is not None else None))
     return str(conforms).lower() == "true", results
 
 
-def compare(test: SuiteTest, found: list[Found], data: list[Graph], shapes: list[Graph]) -> tuple[bool, str]:
-    """Whether ``found`` is the expected report: same conformance, same results as a multiset."""
+def compare(test: SuiteTest, results: list[Found], data: list[Graph], shapes: list[Graph]) -> tuple[bool, str]:
+    """Whether ``results`` is the expected report: same conformance, same results as a multiset."""
     conforms, expected = expected_results(test)
     actual = [(key_of(f, data, shapes), f.messages, describe(f.constraint, shapes) if f.constraint else None)
-              for f in found]
-    if conforms != (not found):
-        return False, f"conforms should be {conforms}, {len(found)} results"
+              for f in results]
+    if conforms != (not results):
+        return False, f"conforms should be {conforms}, {len(results)} results"
     unmatched = list(actual)
     missing = []
     for key, messages, constraint in expected:
@@ -234,15 +246,15 @@ def run_pyshacl(test: SuiteTest) -> tuple[list[Found], list[Graph], list[Graph]]
     _conforms, report, _text = validate(data, shacl_graph=shapes, inference="none", advanced=True)
     if not isinstance(report, Graph):  # pyshacl's ValidationFailure: it refused the shapes
         raise IllFormedShapes(str(report))
-    found = []
+    results = []
     for node in {r for rep in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(rep, SH.result)}:
-        found.append(Found(
-            focus=report.value(node, SH.focusNode), path=report.value(node, SH.resultPath),
-            value=report.value(node, SH.value), shape=report.value(node, SH.sourceShape),
-            component=report.value(node, SH.sourceConstraintComponent), severity=report.value(node, SH.resultSeverity),
-            messages=frozenset(m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)),
-            constraint=report.value(node, SH.sourceConstraint)))
-    return found, [data], [shapes, report]
+        results.append(found(
+            report.value(node, SH.focusNode), report.value(node, SH.resultPath), report.value(node, SH.value),
+            report.value(node, SH.sourceShape), report.value(node, SH.sourceConstraintComponent),
+            report.value(node, SH.resultSeverity),
+            frozenset(m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)),
+            report.value(node, SH.sourceConstraint)))
+    return results, [data], [shapes, report]
 
 
 def from_violation(violation: Violation) -> Found:
@@ -260,7 +272,7 @@ RUNNERS: dict[str, Runner] = {"build": run_build_path, "graph": run_graph_path, 
 def run_test(test: SuiteTest, path: str = "build") -> Outcome:
     """Run one test through ``path`` and judge it."""
     try:
-        found, data, shapes = RUNNERS[path](test)
+        results, data, shapes = RUNNERS[path](test)
     except IllFormedShapes as error:
         return Outcome(test, "passed" if test.report is None else "failed", str(error))
     except UnsupportedShaclFeature as error:
@@ -269,7 +281,7 @@ def run_test(test: SuiteTest, path: str = "build") -> Outcome:
         return Outcome(test, "error", f"{type(error).__name__}: {error}")
     if test.report is None:
         return Outcome(test, "failed", "the shapes are ill-formed, but no failure was signalled")
-    passed, info = compare(test, found, data, shapes)
+    passed, info = compare(test, results, data, shapes)
     return Outcome(test, "passed" if passed else "failed", info)
 
 

@@ -13,7 +13,7 @@ from migration_kg.graph.load import from_rdflib
 from migration_kg.namespaces import SH
 from migration_kg.shacl.shapes import Component, IllFormedShapes, Shape, UnsupportedShaclFeature, sparql_term
 from migration_kg.shacl.sparql import FORBIDDEN, SparqlTasks, substitute, tokens
-from migration_kg.shacl.tasks import Row, ShaclResult, Task, Term, result, values_of
+from migration_kg.shacl.tasks import Handler, Row, ShaclResult, Task, Term, result, values_of
 
 
 def local_name(path: URIRef) -> str:
@@ -84,10 +84,10 @@ class CustomTasks(SparqlTasks):
                                       for m in messages)) for row in rows], []
 
     @staticmethod
-    def _component_results(component: Node, names: dict[str, Node], handle: Task.Handler,
+    def _component_results(component: Node, names: dict[str, Node], handle: Handler,
                            rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
         found, more = handle(rows)
-        bound: dict[str, Term] = {name: from_rdflib(value) for name, value in names.items()}  # type: ignore[misc]
+        bound: dict[str, Term] = {name: from_rdflib(value) for name, value in names.items()}  # type: ignore[arg-type]
         return [ShaclResult(focus=f.focus, path=f.path, value=f.value, component=str(component), shape=f.shape,
                             severity=f.severity, messages=tuple(substitute(m, bound) for m in f.messages))
                 for f in found], more

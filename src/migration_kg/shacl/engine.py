@@ -38,7 +38,7 @@ from migration_kg.shacl.shapes import (
     sparql_term,
 )
 from migration_kg.shacl.sparql import SHAPES_GRAPH
-from migration_kg.shacl.tasks import Row, ShaclResult, Task, focus_on
+from migration_kg.shacl.tasks import Handler, Row, ShaclResult, Task, focus_on
 
 HOLE = "__CONDITIONS__"
 DETECTABLE = {*VALUE_PARAMETERS, "minCount", "maxCount", "hasValue", "uniqueLang", "qualifiedValueShape"}
@@ -172,7 +172,7 @@ class FastValidator(ComponentTasks):
         """``task``, with each result it finds repeated once per way its focus node is reached along ``chain``."""
         return Task(task.query, partial(self._weigh, task.handle, chain), task.prefixes, weighted=True)
 
-    def _weigh(self, handle: Task.Handler, chain: Chain, rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
+    def _weigh(self, handle: Handler, chain: Chain, rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
         found, more = handle(rows)
         more = [task if task.weighted else self.weighted(task, chain) for task in more]
         if not found:

@@ -45,8 +45,6 @@ class Task:
     ``weighted`` marks a task whose results already count every way their focus nodes are reached.
     """
 
-    Handler = Handler
-
     query: str
     handle: Handler
     prefixes: dict[str, str] | None = field(default=None)
