@@ -276,7 +276,7 @@ def network(world: World, index: int, first_city: str, pages: list[str]) -> str:
     page = pages[index % len(pages)]
     world.entity("organizations", node, ("mkg:CityNetwork", "org:Organization", "schema:Organization"),
                  label, f"Réseau {label[8:]}")
-    world.fact(node, "mkg:purpose", f"purpose:{rng.choice(PURPOSES)}", "organizations", None, source=page)
+    world.fact(node, "org:purpose", f"purpose:{rng.choice(PURPOSES)}", "organizations", None, source=page)
     declaration = f"work:declaration-{index:04d}"
     world.entity("organizations", declaration, ("mkg:Declaration",), f"Declaration of {label}",
                  f"Déclaration du {label}")
