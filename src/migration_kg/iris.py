@@ -3,5 +3,6 @@
 BASE = "https://w3id.org/migration-kg/"
 ONTOLOGY_IRI = BASE + "ontology"
 DATASET_IRI = BASE + "dataset"
+CONTEXT_IRI = BASE + "ns/context.jsonld"
 ID_BASE = BASE + "id/"
 WIKIDATA_QUERY_SERVICE = "https://query.wikidata.org/sparql"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from migration_kg.iris import BASE, DATASET_IRI, ID_BASE, ONTOLOGY_IRI
+from migration_kg.iris import BASE, CONTEXT_IRI, DATASET_IRI, ID_BASE, ONTOLOGY_IRI
 
-__all__ = ["BASE", "DATASET_IRI", "ID_BASE", "ONTOLOGY_IRI"]
+__all__ = ["BASE", "CONTEXT_IRI", "DATASET_IRI", "ID_BASE", "ONTOLOGY_IRI"]
 
 MKG = Namespace(BASE + "ontology#")
 SDO = Namespace("https://schema.org/")

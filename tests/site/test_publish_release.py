@@ -42,7 +42,11 @@ def test_release_shapes_report_each_fault_of_a_bad_description(fixtures_dir: Pat
     assert not conforms
     paths = set(re.findall(r"Result Path: (\S+)", report))
     assert paths == {"dcterms:title", "dcat:version", "void:triples", "void:objectsTarget", "void:linkPredicate",
-                     "dcat:mediaType", "spdx:checksum", "spdx:algorithm", "spdx:checksumValue"}
+                     "dcat:mediaType", "spdx:checksum", "spdx:algorithm", "spdx:checksumValue",
+                     "dcterms:publisher", "dcterms:creator", "dcat:contactPoint", "dcterms:language"}
+    assert "creator is an agent named by an IRI, not a literal" in report
+    assert re.search(r"Focus Node: <https://w3id.org/migration-kg/dataset#catalog>\s+Result Path: dcterms:publisher",
+                     report)
 
 
 def test_void_statistics_match_the_graph(void: Graph, dist_dir: Path) -> None:

@@ -20,9 +20,12 @@ from migration_kg.cli.common import Settings, progress_display, project_option, 
               help="Release date written into DCAT (default: $SOURCE_DATE_EPOCH or today).")
 @click.option("--sparql-endpoint", default=None, metavar="URL",
               help="The endpoint the questions page queries (default: the site's own /sparql, as `serve` answers).")
+@click.option("--site-url", default=None, metavar="URL", envvar="MIGRATION_KG_SITE_URL",
+              help="Where site/ will be hosted: also write site/w3id/ (.htaccess and README.md for w3id.org) "
+                   "redirecting https://w3id.org/migration-kg/ there [env MIGRATION_KG_SITE_URL].")
 @click.pass_obj
 def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_dir: Path | None, no_build: bool,
-            issued: str | None, sparql_endpoint: str | None) -> None:
+            issued: str | None, sparql_endpoint: str | None, site_url: str | None) -> None:
     """Write the Linked Data site: entity pages and documents, index, ontology page, VoID/DCAT, hosting rules.
 
     Exit codes: 0 written, 1 the data or the release description does not conform, 2 bad input or usage.
@@ -39,7 +42,7 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
             raise UsageError(f"--issued {issued!r} is not a date (YYYY-MM-DD)") from None
     with progress_display(settings) as step:
         result = run_publish(project_root, dist_dir, out_dir, build_if_missing=not no_build, issued=issued,
-                             progress=step, sparql_endpoint=sparql_endpoint)
+                             progress=step, sparql_endpoint=sparql_endpoint, site_url=site_url)
     if not settings.quiet:
         source = "built dist/ first, then " if result.built_dist else ""
         click.echo(f"{source}published {result.entities} entities ({result.triples} triples) as {result.pages} "

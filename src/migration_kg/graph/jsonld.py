@@ -27,8 +27,6 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 _UNTYPED = (str(XSD.string), str(RDF.langString))
 _TYPE = str(RDF.type)
 
-CONTEXT_URL = "https://w3id.org/migration-kg/context.jsonld"
-
 
 @dataclass(frozen=True)
 class TermDefinition:

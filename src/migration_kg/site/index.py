@@ -125,7 +125,8 @@ def _downloads(files: list[ReleaseFile]) -> str:
             f"SHA-256</th></tr></thead><tbody>{rows}</tbody></table>"
             f'<p>{bi("Release description:", "Description de la version :")} '
             + " · ".join(f'<a href="{esc(relative("index.html", path))}">{name}</a>'
-                         for path, name in (("void.ttl", "VoID"), ("dcat.ttl", "DCAT"), ("SHA256SUMS", "SHA256SUMS"),
+                         for path, name in (("dataset.html", bi("dataset", "jeu de données")), ("void.ttl", "VoID"),
+                                            ("dcat.ttl", "DCAT"), ("SHA256SUMS", "SHA256SUMS"),
                                             ("ontology.html", ui("ontology"))))
             + "</p>")
 

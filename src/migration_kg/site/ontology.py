@@ -71,6 +71,15 @@ def _alignment(site: SiteGraph) -> str:
             f'{bi("Subclass of", "Sous-classe de")}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></section>')
 
 
+def _version_link(site: SiteGraph, version: object) -> str:
+    """The version number, linked to the page of its version IRI's copy (written by site.documents)."""
+    versioned = site.ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI)
+    if versioned is None or not str(versioned).startswith(ONTOLOGY_IRI + "/"):
+        return esc(version or "")
+    target = "ontology/" + str(versioned).removeprefix(ONTOLOGY_IRI + "/") + ".html"
+    return f'<a href="{esc(relative(FROM_PAGE, target))}">{esc(version or "")}</a>'
+
+
 def ontology_page(site: SiteGraph) -> str:
     """One page documenting the ontology, in both languages."""
     ontology = URIRef(ONTOLOGY_IRI)
@@ -96,9 +105,10 @@ def ontology_page(site: SiteGraph) -> str:
             f"<h1>{bi_labels(title, 'migration-kg')}</h1><p class=\"lede\">{bi_labels(description, '')}</p>"
             f'<p class="iri"><code>{esc(ONTOLOGY_IRI)}</code> · {bi("namespace", "espace de noms")} '
             f'<code>{esc(str(MKG))}</code> · {bi("prefix", "préfixe")} <code>mkg:</code> · '
-            f"{bi('version', 'version')} {esc(version or '')} · "
+            f"{bi('version', 'version')} {_version_link(site, version)} · "
             + " · ".join(f'<a href="{esc(relative(FROM_PAGE, "ontology" + suffix))}" type="{media}">{name}</a>'
                          for suffix, name, media in ((".ttl", "Turtle", "text/turtle"),
+                                                     (".rdf", "RDF/XML", "application/rdf+xml"),
                                                      (".jsonld", "JSON-LD", "application/ld+json"),
                                                      (".nt", "N-Triples", "application/n-triples")))
             + "</p></header>"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -29,8 +30,10 @@ from migration_kg.pipeline.build import build
 from migration_kg.project import Project
 from migration_kg.site.basemap import load_countries
 from migration_kg.site.claims import claim_page
-from migration_kg.site.conneg import htaccess, nginx_conf
+from migration_kg.site.conneg import htaccess, nginx_conf, w3id_htaccess, w3id_readme
 from migration_kg.site.diagram import NetworkLayout, network_diagram, network_layout
+from migration_kg.site.documents import CONTEXT_PATH, dataset_documents, ontology_documents
+from migration_kg.site.documents import pages as address_pages
 from migration_kg.site.favicon import SVG as FAVICON_SVG
 from migration_kg.site.favicon import favicon_ico
 from migration_kg.site.geonames import Located, load_gazetteer, missing_message, source_note
@@ -42,7 +45,14 @@ from migration_kg.site.model import SiteGraph, kind_of, local_path
 from migration_kg.site.ontology import ontology_page
 from migration_kg.site.pages import entity_page
 from migration_kg.site.questions import query_page
-from migration_kg.site.release import dcat_graph, describe_files, sha256sums, validate_release, void_graph
+from migration_kg.site.release import (
+    dcat_graph,
+    describe_files,
+    release_description,
+    sha256sums,
+    validate_release,
+    void_graph,
+)
 from migration_kg.site.search import INDEX_PATH as SEARCH_INDEX
 from migration_kg.site.search import search_index, search_page
 from migration_kg.site.timeline import timeline_entries, timeline_page
@@ -128,6 +138,7 @@ def _documents(site: SiteGraph, context: Context) -> dict[str, str | bytes]:
             files[stem + suffix] = serialize(document, fmt, context)
     for suffix, fmt in DOCUMENT_SUFFIXES.items():
         files["ontology" + suffix] = serialize(site.ontology, fmt, context)
+    files.update(ontology_documents(site.ontology, context))
     return files
 
 
@@ -170,8 +181,11 @@ def _release_turtle(graph: Graph) -> str:
 
 def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, project: Project,
                 version: str, issued: str, progress: Progress | None = None,
-                endpoint: str | None = None) -> tuple[dict[str, str | bytes], dict]:
-    """Every file of the site by path, and figures about it (for the result and the tests)."""
+                endpoint: str | None = None, site_url: str | None = None) -> tuple[dict[str, str | bytes], dict]:
+    """Every file of the site by path, and figures about it (for the result and the tests).
+
+    With ``site_url`` (where the site will be hosted), ``w3id/`` holds the rules and README to submit to w3id.org.
+    """
     step = progress or (lambda _message: None)
     site = SiteGraph(data, ontology)
     files: dict[str, str | bytes] = {}
@@ -194,6 +208,9 @@ def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, 
                                  + report.strip().splitlines()[-1])
     files["void.ttl"] = _release_turtle(void)
     files["dcat.ttl"] = _release_turtle(dcat)
+    description = release_description(void, dcat)
+    files.update(dataset_documents(description, context))
+    files[CONTEXT_PATH] = (dist_dir / "context.jsonld").read_bytes()
     manifest = {**downloads, "void.ttl": files["void.ttl"].encode(), "dcat.ttl": files["dcat.ttl"].encode()}
     files["SHA256SUMS"] = sha256sums(describe_files(manifest))
     entities = site.described_entities()
@@ -208,6 +225,9 @@ def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, 
     for language in LANGUAGES:
         step(f"writing the pages in {LANGUAGE_NAMES[language]}")
         files.update(_pages(site, context, language, pictures, home, queries, endpoint))
+        with writing_in(language):
+            files.update({in_language(path, language): html
+                          for path, html in address_pages(ontology, description, released).items()})
     files[SEARCH_INDEX] = search_index(site)
     for name in ("style.css", "site.js", "query.js"):
         files[f"assets/{name}"] = _asset(name)
@@ -215,6 +235,9 @@ def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, 
     files["favicon.ico"] = favicon_ico()
     files[".htaccess"] = htaccess()
     files["nginx.conf"] = nginx_conf()
+    if site_url is not None:
+        files["w3id/.htaccess"] = w3id_htaccess(site_url)
+        files["w3id/README.md"] = w3id_readme(site_url)
     files["robots.txt"] = "User-agent: *\nAllow: /\n"
     stats = {"triples": len(data), "entities": len(entities), "map_missing": picture.missing,
              "map_fallbacks": {city: pictures.located.get(city, Located(None, "no country")).reason
@@ -226,16 +249,20 @@ def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, 
 
 def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, out_dir: Path | str | None = None,
             *, build_if_missing: bool = True, version: str = __version__, issued: str | None = None,
-            progress: Progress | None = None, sparql_endpoint: str | None = None) -> PublishResult:
+            progress: Progress | None = None, sparql_endpoint: str | None = None,
+            site_url: str | None = None) -> PublishResult:
     """Write ``site/`` from ``dist/``; build ``dist/`` first if it is missing and ``build_if_missing``.
 
     ``sparql_endpoint`` is the absolute URL the questions page sends its queries to (default: the site's own
-    ``/sparql``, which ``migration-kg serve`` answers).
+    ``/sparql``, which ``migration-kg serve`` answers). ``site_url`` is the address where the site will be
+    hosted; given, ``site/w3id/`` holds the redirect rules for https://w3id.org/migration-kg/ that point there.
     """
     step = progress or (lambda _message: None)
     missing = missing_site_packages()
     if missing:
         raise UsageError(missing_message(missing))
+    if site_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", site_url):
+        raise UsageError(f"--site-url {site_url!r} is not an http(s) address")
     project = Project.at(project_root)
     dist = Path(dist_dir) if dist_dir is not None else project.root / "dist"
     target = Path(out_dir) if out_dir is not None else project.root / "site"
@@ -256,7 +283,7 @@ def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, 
     if sparql_endpoint is not None and not sparql_endpoint.startswith(("http://", "https://")):
         raise UsageError(f"the SPARQL endpoint {sparql_endpoint!r} is not an http(s) URL")
     files, stats = render_site(data, ontology, context, dist, project, version, issued or today(), step,
-                               sparql_endpoint)
+                               sparql_endpoint, site_url)
     step(f"writing {len(files)} files")
     written = write_atomically(target, files)
     return PublishResult(out_dir=target, built_dist=built, triples=stats["triples"], entities=stats["entities"],

@@ -1,7 +1,9 @@
 """``migration-kg serve``: a local web server for ``site/`` that negotiates content and answers SPARQL.
 
-- ``/id/<kind>/<slug>`` and ``/ontology`` name things: 303 See Other to the .html, .ttl, .jsonld or .nt
-  document that the Accept header prefers (q-values honoured), 406 when none fits, 404 when unknown.
+- ``/id/<kind>/<slug>``, ``/ontology`` (and its versions) and ``/dataset`` name things: 303 See Other to the
+  .html, .ttl, .jsonld, .nt (or .rdf) document that the Accept header prefers (q-values honoured), 406 when none
+  fits, 404 when unknown; the ontology IRI asked for a JSON-LD context answers with ``/ns/context.jsonld``.
+- Every answer carries ``Access-Control-Allow-Origin: *``.
 - Every other path is a file of ``site/``; paths that climb out of it (``..``, ``%2e%2e``, backslashes,
   NUL bytes) are refused with 400, and nothing outside the site directory is ever read.
 - ``/sparql`` is a read-only SPARQL 1.1 Protocol endpoint (GET and POST); see :mod:`migration_kg.site.sparql`.
@@ -18,7 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from migration_kg import __version__
 from migration_kg.errors import InputError
-from migration_kg.site.conneg import DOCUMENT_TYPES, THING_PATH, negotiate
+from migration_kg.site.conneg import CONTEXT_PATH, CORS, DOCUMENT_TYPES, THING_PATH, negotiate, wants_context
 from migration_kg.site.i18n import DEFAULT_LANGUAGE, in_language
 from migration_kg.site.langneg import negotiate_language
 from migration_kg.site.sparql import SparqlService
@@ -87,6 +89,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        self.send_header(*CORS)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
@@ -145,6 +148,9 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def _negotiate(self, thing: str) -> None:
         site = self.server.site_dir
+        if thing == "ontology" and wants_context(self.headers.get("Accept")) and (site / CONTEXT_PATH[1:]).is_file():
+            self._text(303, f"See {CONTEXT_PATH}", {"Location": CONTEXT_PATH, "Vary": "Accept"})
+            return
         available = [t for t, suffix in DOCUMENT_TYPES.items() if (site / (thing + suffix)).is_file()]
         if not available:
             self._text(404, f"no such entity: /{thing}")
