@@ -222,3 +222,44 @@ def misbehaving_server(mode: str, **options: object) -> Iterator[MisbehavingServ
 def refused_url() -> str:
     """A URL on a loopback port where nothing listens: connections are refused."""
     return f"http://127.0.0.1:{free_port()}/sparql"
+
+
+APACHE_MODULES = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "headers")
+
+
+@contextlib.contextmanager
+def apache_server(document_root: Path, work: Path) -> Iterator[int]:
+    """Debian's Apache httpd in the foreground on a free loopback port, ``AllowOverride All`` on
+    ``document_root`` (which must be readable by the unprivileged user Apache runs as); yields the port."""
+    import shutil
+
+    binary = shutil.which("apache2") or "/usr/sbin/apache2"
+    if not Path(binary).is_file():
+        raise RuntimeError("apache2 is missing: run scripts/install-system-packages")
+    port = free_port()
+    modules = "\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES)
+    (work / "httpd.conf").write_text(
+        f"ServerRoot {work}\n{modules}\nListen 127.0.0.1:{port}\nServerName localhost\n"
+        f"PidFile {work}/httpd.pid\nErrorLog {work}/error.log\nDefaultRuntimeDir {work}\n"
+        "User nobody\nGroup nogroup\nTypesConfig /etc/mime.types\n"
+        f"DocumentRoot {document_root}\n<Directory {document_root}>\n    AllowOverride All\n"
+        "    Require all granted\n</Directory>\n", encoding="utf-8")
+    process = subprocess.Popen([binary, "-X", "-f", str(work / "httpd.conf")],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    output = process.communicate(timeout=5)[0].decode("utf-8", "replace")
+                    raise RuntimeError(f"apache2 did not start: {output}") from None
+                time.sleep(0.1)
+        yield port
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)

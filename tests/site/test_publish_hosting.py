@@ -233,3 +233,51 @@ def test_nginx_workers_are_unprivileged_and_read_the_site_as_published(nginx, ho
             assert get(nginx, "/id/city/montreal.ttl")[0] in (403, 404)  # try_files finds nothing it may read
         finally:
             hosted_site.chmod(0o755)
+
+
+# ---------------------------------------------------------------- the project's fixed addresses (issue 12)
+
+@pytest.mark.parametrize(("path", "accept", "target"), [
+    ("/dataset", "text/turtle", "/dataset.ttl"),
+    ("/dataset", "text/html", "/dataset.html"),
+    ("/ontology", "application/rdf+xml", "/ontology.rdf"),
+    ("/ontology/0.1.0", "text/turtle", "/ontology/0.1.0.ttl"),
+    ("/ontology/0.1.0", "application/rdf+xml", "/ontology/0.1.0.rdf"),
+    ("/ontology/0.1.0", None, "/ontology/0.1.0.html"),
+    ("/ontology", 'application/ld+json;profile="http://www.w3.org/ns/json-ld#context", application/ld+json',
+     "/ns/context.jsonld"),
+    ("/ontology", "application/ld+json", "/ontology.jsonld"),
+])
+def test_rules_resolve_the_dataset_the_ontology_versions_and_the_context(host, path, accept, target) -> None:
+    status, headers, _ = get(host, path, accept)
+    assert status == 303
+    assert headers["location"].removeprefix(f"http://{host[0]}:{host[1]}") == target
+    assert headers["access-control-allow-origin"] == "*"
+    status, headers, body = get(host, target)
+    assert status == 200 and body
+    assert headers["access-control-allow-origin"] == "*"
+
+
+def test_rules_serve_the_context_to_any_origin(host) -> None:
+    status, headers, body = get(host, "/ns/context.jsonld")
+    assert status == 200
+    assert headers["content-type"].startswith("application/ld+json")
+    assert headers["access-control-allow-origin"] == "*"
+    assert b'"@vocab"' in body
+
+
+def test_the_owl_api_loads_the_ontology_from_its_iri(request, site_server) -> None:
+    """The OWL API (what Protégé uses) dereferences the ontology IRI and the version IRI, following the 303
+    with its own Accept header, from `serve`, nginx and Apache alike: one JVM for all six."""
+    from owl_tools import owlapi_load
+
+    bases = [site_server.url] + [f"http://{h}:{p}" for h, p in (request.getfixturevalue(name)
+                                                                for name in ("nginx", "apache"))]
+    documents = [base + path for base in bases for path in ("/ontology", "/ontology/0.1.0")]
+    loaded = owlapi_load(documents)
+    for document in documents:
+        result = loaded[document]
+        assert result.error == "", (document, result.error)
+        assert result.ontology_iri == "https://w3id.org/migration-kg/ontology"
+        assert result.version_iri == "https://w3id.org/migration-kg/ontology/0.1.0"
+        assert result.in_dl and result.axioms > 300, document
