@@ -9,13 +9,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS
+from rdflib.util import from_n3
 
 from migration_kg.errors import UsageError
 from migration_kg.files import read_text
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 ENGINES = ("fast", "pyshacl")
 
 QC_SHAPE_BASE = "https://w3id.org/migration-kg/qc/"
+SPARQL_COMPONENT = str(SH.SPARQLConstraintComponent)
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,8 @@ class Violation:
 
     The text fields are for people and for comparing engines; the term fields carry the RDF terms themselves,
     exactly as in the data and the shapes (a literal focus node, a blank-node path, a language-tagged message),
-    for writing a SHACL report graph. They are left out of equality: blank-node labels differ between engines.
+    and the results that explain a sh:node failure (``details``), for writing a SHACL report graph
+    (:mod:`migration_kg.shacl.report`). They are left out of equality: blank-node labels differ between engines.
     """
 
     focus: str
@@ -55,6 +59,7 @@ class Violation:
     source_shape: Node | None = field(default=None, compare=False)
     source_constraint: Node | None = field(default=None, compare=False)
     messages: tuple[Literal, ...] = field(default=(), compare=False)
+    details: tuple[Violation, ...] = field(default=(), compare=False)
 
     def sort_key(self) -> tuple[str, ...]:
         return (self.focus, self.path, self.source, self.message, self.value, self.component, self.severity,
@@ -74,31 +79,22 @@ class ValidationReport:
     qc_results: list[QcResult] = field(default_factory=list)
     #: "N quotes checked, M unchecked (text not available)", once quotes were checked against source texts.
     quote_summary: str = ""
+    #: The shapes graph and the data the results came from: the report graph copies blank nodes from them.
+    shapes: Graph | None = field(default=None, repr=False, compare=False)
+    data: Graph | ox.Store | None = field(default=None, repr=False, compare=False)
 
     @property
     def conforms(self) -> bool:
         return not self.violations
 
     def to_graph(self) -> Graph:
-        """The report as a SHACL validation report graph (quality-control rows included)."""
-        graph = bind_prefixes(Graph())
-        report = URIRef("https://w3id.org/migration-kg/validation-report")
-        graph.add((report, RDF.type, SH.ValidationReport))
-        graph.add((report, SH.conforms, Literal(self.conforms)))
+        """The report as a standard SHACL validation report graph (quality-control rows included)."""
+        from migration_kg.shacl.report import report_graph
+
+        graph = report_graph(self.violations, self.shapes, self.conforms, self.data)
         if self.quote_summary:
+            report = next(graph.subjects(RDF.type, SH.ValidationReport))
             graph.add((report, RDFS.comment, Literal(self.quote_summary, lang="en")))
-        for index, violation in enumerate(self.violations, start=1):
-            node = BNode(f"result{index:05d}")
-            graph.add((report, SH.result, node))
-            graph.add((node, RDF.type, SH.ValidationResult))
-            graph.add((node, SH.focusNode, _term(violation.focus)))
-            if violation.path:
-                graph.add((node, SH.resultPath, _term(violation.path)))
-            graph.add((node, SH.resultMessage, Literal(violation.message)))
-            graph.add((node, SH.resultSeverity, URIRef(violation.severity)))
-            graph.add((node, SH.sourceShape, _term(violation.source)))
-            if violation.value:
-                graph.add((node, SH.value, Literal(violation.value)))
         return graph
 
     def to_text(self) -> str:
@@ -134,10 +130,6 @@ class ValidationReport:
                 verdict = "pass" if result.passed else f"FAIL ({len(result.rows)} rows)"
                 lines.append(f"  {result.name}: {verdict}")
         return "\n".join(lines) + "\n"
-
-
-def _term(text: str) -> Node:
-    return URIRef(text) if "://" in text or text.startswith("urn:") else Literal(text)
 
 
 def label_of(graph: Graph | ox.Store, node: Node) -> str:
@@ -193,33 +185,38 @@ def shacl_violations(data: Graph, shapes: Graph, ontology: Graph, engine: str = 
 
     _conforms, report, _text = pyshacl_validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=False)
-    found = []
     top_level = [r for node in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(node, SH.result)]
-    for result in top_level:  # nested sh:detail results explain a top-level one; they are not counted again
-        focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
-        value = report.value(result, SH.value)
-        component = str(report.value(result, SH.sourceConstraintComponent))
-        path_text = path.n3(data.namespace_manager) if isinstance(path, URIRef) else ""
-        validators = [v for kind in ("validator", "nodeValidator", "propertyValidator")
-                      for v in shapes.objects(report.value(result, SH.sourceConstraintComponent), SH[kind])]
-        explained = any((node, SH.message, None) in shapes for node in (
-            report.value(result, SH.sourceShape), report.value(result, SH.sourceConstraint), *validators)
-            if node is not None)
-        messages = [m for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)] if explained else []
-        found.append(Violation(
-            focus=focus_text(focus),
-            focus_label=label_of(data, focus),
-            path=path_text,
-            message=_message(messages, component, path_text),
-            severity=str(report.value(result, SH.resultSeverity)),
-            source=_shape_name(report.value(result, SH.sourceShape), shapes),
-            value=value.n3(data.namespace_manager) if value is not None else "",
-            component=component,
-            focus_node=focus, path_node=path, value_node=value, source_shape=report.value(result, SH.sourceShape),
-            source_constraint=report.value(result, SH.sourceConstraint), messages=tuple(sorted(messages)),
-        ))
-    return sorted(found, key=Violation.sort_key)
+    # nested sh:detail results explain a top-level one: they are kept as its details, not counted again
+    return sorted((_from_pyshacl(report, result, data, shapes) for result in top_level), key=Violation.sort_key)
+
+
+def _from_pyshacl(report: Graph, result: Node, data: Graph, shapes: Graph) -> Violation:
+    focus = report.value(result, SH.focusNode)
+    path = report.value(result, SH.resultPath)
+    value = report.value(result, SH.value)
+    component = str(report.value(result, SH.sourceConstraintComponent))
+    path_text = path.n3(data.namespace_manager) if isinstance(path, URIRef) else ""
+    validators = [v for kind in ("validator", "nodeValidator", "propertyValidator")
+                  for v in shapes.objects(report.value(result, SH.sourceConstraintComponent), SH[kind])]
+    explained = any((node, SH.message, None) in shapes for node in (
+        report.value(result, SH.sourceShape), report.value(result, SH.sourceConstraint), *validators)
+        if node is not None)
+    literals = tuple(sorted(m for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)))
+    messages = list(literals) if explained else []
+    return Violation(
+        focus=focus_text(focus),
+        focus_label=label_of(data, focus),
+        path=path_text,
+        message=_message(messages, component, path_text),
+        severity=str(report.value(result, SH.resultSeverity)),
+        source=_shape_name(report.value(result, SH.sourceShape), shapes),
+        value=value.n3(data.namespace_manager) if value is not None else "",
+        component=component,
+        focus_node=focus, path_node=path, value_node=value, source_shape=report.value(result, SH.sourceShape),
+        source_constraint=report.value(result, SH.sourceConstraint), messages=tuple(sorted(messages)),
+        details=tuple(sorted((_from_pyshacl(report, d, data, shapes) for d in report.objects(result, SH.detail)),
+                             key=Violation.sort_key)),
+    )
 
 
 def fast_violations(store: ox.Store, shapes: Graph, data: Graph | ox.Store | None = None,
@@ -233,7 +230,39 @@ def fast_violations(store: ox.Store, shapes: Graph, data: Graph | ox.Store | Non
     labels = store if data is None else data
     names = _namespaces(labels)
     results = validate_store(store, shapes, executor, rewrites)
-    return sorted((_from_fast(result, shapes, labels, names) for result in results), key=Violation.sort_key)
+    found = [_from_fast(result, shapes, labels, names) for result in results]
+    return sorted(_with_details(store, shapes, found, labels, names, rewrites), key=Violation.sort_key)
+
+
+NODE_COMPONENT = str(SH.NodeConstraintComponent)
+
+
+def _with_details(store: ox.Store, shapes: Graph, found: list[Violation], labels: Graph | ox.Store,
+                  names: object, rewrites: Rewrites | None = None, depth: int = 0) -> list[Violation]:
+    """Each sh:node result with the results that explain it (sh:detail), found as pyshacl finds them: by
+    validating the value against the node shape. Only that shape runs, targeted at those values."""
+    from migration_kg.shacl.engine import validate_store
+
+    pairs = {(shape, v.value_node) for v in found if v.component == NODE_COMPONENT and v.value_node is not None
+             for shape in shapes.objects(v.source_shape, SH.node)}
+    if not pairs or depth > 8:
+        return found
+    targeted = Graph()
+    targeted += ((s, p, o) for s, p, o in shapes if p not in TARGETS)
+    for shape, value in pairs:
+        targeted.add((shape, SH.targetNode, value))
+    nested = [_from_fast(result, targeted, labels, names)
+              for result in validate_store(store, targeted, None, rewrites)]
+    nested = _with_details(store, shapes, nested, labels, names, rewrites, depth + 1)
+    owners = {prop: shape for shape, _value in pairs for prop in shapes.objects(shape, SH.property)}
+    by_pair: dict[tuple[Node, Node | None], list[Violation]] = {}
+    for result in nested:
+        owner = owners.get(result.source_shape, result.source_shape)
+        by_pair.setdefault((owner, result.focus_node), []).append(result)
+    return [replace(v, details=tuple(sorted((d for shape in shapes.objects(v.source_shape, SH.node)
+                                             for d in by_pair.get((shape, v.value_node), ())),
+                                            key=Violation.sort_key)))
+            if v.component == NODE_COMPONENT else v for v in found]
 
 
 def _from_fast(result: ShaclResult, shapes: Graph, labels: Graph | ox.Store, names: object) -> Violation:
@@ -293,16 +322,31 @@ def qc_violations(results: list[QcResult], data: Graph | ox.Store) -> list[Viola
             value = "" if cells.get("value", "") == '""' else cells.get("value", "")  # an empty literal: no value
             if ":" in focus and "://" not in focus:
                 focus = str(names.expand_curie(focus))  # type: ignore[attr-defined]
+            message = f"{result.title}" + (f" ({value})" if value else "")
             found.append(Violation(
                 focus=focus,
                 focus_label=label_of(data, URIRef(focus)),
                 path=cells.get("property", ""),
-                message=f"{result.title}" + (f" ({value})" if value else ""),
+                message=message,
                 severity=str(SH.Violation),
                 source=QC_SHAPE_BASE + result.name,
                 value=value,
+                component=SPARQL_COMPONENT,
+                focus_node=URIRef(focus), path_node=_qc_term(cells.get("property", ""), names),
+                value_node=_qc_term(cells.get("value", ""), names), source_shape=URIRef(QC_SHAPE_BASE + result.name),
+                messages=(Literal(message),),
             ))
     return found
+
+
+def _qc_term(text: str, names: object) -> Node | None:
+    """A cell of a QC row (written in Turtle syntax, prefixed names allowed) as the RDF term it names."""
+    if not text:
+        return None
+    try:
+        return from_n3(text, nsm=names)  # type: ignore[arg-type]
+    except Exception:  # a cell that is no RDF term (free text) stays text
+        return Literal(text)
 
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph, qc_files: list[Path],
@@ -313,7 +357,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph, qc_files: list[P
         return validate_store(store, shapes, qc_files, data, rewrites)
     qc_results = run_qc(data + ontology, qc_files)
     violations = shacl_violations(data, shapes, ontology, engine) + qc_violations(qc_results, data)
-    return ValidationReport(violations=violations, qc_results=qc_results)
+    return ValidationReport(violations=violations, qc_results=qc_results, shapes=shapes, data=data)
 
 
 def validate_store(store: ox.Store, shapes: Graph, qc_files: list[Path], data: Graph | ox.Store | None = None,
@@ -329,7 +373,8 @@ def validate_store(store: ox.Store, shapes: Graph, qc_files: list[Path], data: G
         pending = [pool.submit(_qc_result, store, path, rewrites) for path in qc_files]
         shacl = fast_violations(store, shapes, labels, pool, rewrites)
         qc_results = [future.result() for future in pending]
-    return ValidationReport(violations=shacl + qc_violations(qc_results, labels), qc_results=qc_results)
+    return ValidationReport(violations=shacl + qc_violations(qc_results, labels), qc_results=qc_results,
+                            shapes=shapes, data=labels)
 
 
 def _qc_result(store: ox.Store, path: Path, rewrites: Rewrites | None = None) -> QcResult:
