@@ -43,6 +43,17 @@ class ResultTerms(Protocol):
     def severity(self) -> str: ...
     @property
     def details(self) -> tuple[ResultTerms, ...]: ...
+    # The same result as text, for records made without their terms (the writer falls back on these).
+    @property
+    def focus(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def message(self) -> str: ...
 
 
 def report_graph(results: Iterable[ResultTerms], shapes: Graph | None, conforms: bool,
@@ -62,6 +73,22 @@ def report_graph(results: Iterable[ResultTerms], shapes: Graph | None, conforms:
     return writer.graph
 
 
+_NAMES = bind_prefixes(Graph()).namespace_manager
+
+
+def _or_text(term: Node | None, text: str, literal: bool = False) -> Node | None:
+    """``term``, or for a record made without it the term its text names (an IRI, a prefixed name, else a
+    literal where one may stand)."""
+    if term is not None or not text:
+        return term
+    if "://" in text or text.startswith("urn:"):
+        return URIRef(text.strip("<>"))
+    prefix, _, local = text.partition(":")
+    if local and prefix in dict(_NAMES.namespaces()):
+        return _NAMES.expand_curie(text)
+    return Literal(text) if literal else None
+
+
 class _Writer:
     def __init__(self, graph: Graph, shapes: Graph, data: Graph | ox.Store | None) -> None:
         self.graph = graph
@@ -74,16 +101,17 @@ class _Writer:
         node = BNode(next(self.labels))
         add = self.graph.add
         add((node, RDF.type, SH.ValidationResult))
-        for predicate, term, source in ((SH.focusNode, result.focus_node, "data"),
-                                        (SH.resultPath, result.path_node, "shapes"),
-                                        (SH.value, result.value_node, "data"),
-                                        (SH.sourceShape, result.source_shape, "shapes"),
+        for predicate, term, source in ((SH.focusNode, _or_text(result.focus_node, result.focus), "data"),
+                                        (SH.resultPath, _or_text(result.path_node, result.path), "shapes"),
+                                        (SH.value, _or_text(result.value_node, result.value, literal=True), "data"),
+                                        (SH.sourceShape, _or_text(result.source_shape, result.source), "shapes"),
                                         (SH.sourceConstraint, result.source_constraint, "shapes")):
             if term is not None:
                 add((node, predicate, self.copy(term, source)))
-        add((node, SH.sourceConstraintComponent, URIRef(result.component)))
+        if result.component:
+            add((node, SH.sourceConstraintComponent, URIRef(result.component)))
         add((node, SH.resultSeverity, URIRef(result.severity)))
-        for message in result.messages:
+        for message in result.messages or ((Literal(result.message),) if result.message else ()):
             add((node, SH.resultMessage, message))
         for detail in result.details:
             add((node, SH.detail, self.result(detail)))
