@@ -196,3 +196,25 @@ def test_the_owl_api_loads_the_ontology_through_the_w3id_rules(w3id: str) -> Non
     assert result.error == ""
     assert (result.ontology_iri, result.version_iri) == (BASE + "ontology", BASE + "ontology/0.1.0")
     assert result.in_dl
+
+
+@pytest.mark.parametrize(("path", "target"), [
+    ("/migration-kg/id/city/montreal", "/fr/id/city/montreal.html"),
+    ("/migration-kg/dataset", "/fr/dataset.html"),
+    ("/migration-kg/ontology/0.1.0", "/fr/ontology/0.1.0.html"),
+    ("/migration-kg/", "/fr/"),
+])
+def test_w3id_rules_send_french_readers_to_the_french_pages(w3id: str, site_server, path, target) -> None:
+    host, port = w3id.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("GET", path, headers={"Accept": "text/html,*/*;q=0.8",
+                                                 "Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"})
+        response = connection.getresponse()
+        location, vary = response.getheader("Location"), response.getheader("Vary") or ""
+    finally:
+        connection.close()
+    assert location == site_server.url + target
+    assert "Accept-Language" in vary
+    status, _headers, body = get(site_server.url, target)
+    assert status == 200 and b'<html lang="fr">' in body

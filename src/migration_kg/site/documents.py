@@ -19,7 +19,7 @@ from migration_kg.graph.jsonld import Context
 from migration_kg.graph.serialize import serialize
 from migration_kg.iris import BASE, CONTEXT_IRI, DATASET_IRI, ONTOLOGY_IRI
 from migration_kg.site.frame import page
-from migration_kg.site.html import bi, esc, relative
+from migration_kg.site.html import bi, esc, format_date, relative
 from migration_kg.site.release import CATALOG, CONTRIBUTORS, DCAT, ReleaseFile
 
 #: Document suffix -> writer (a key of graph.serialize.FORMATS) for the dataset and ontology documents.
@@ -109,9 +109,10 @@ def _dataset_page(description: Graph, files: list[ReleaseFile]) -> str:
             f"</p></header>"
             f'<section aria-labelledby="catalog"><h2 id="catalog">{bi("Catalogue", "Catalogue")}</h2>'
             f"<p>{bi(text(CATALOG, DCTERMS.description, 'en'), text(CATALOG, DCTERMS.description, 'fr'))}</p>"
-            f'<p>{bi("Licence:", "Licence :")} <a href="{esc(licence)}">{esc(licence)}</a> · '
+            f'<p>{bi("Licence:", "Licence :")} <a href="{esc(licence)}"><code>{esc(licence)}</code></a> · '
             f'{bi("Version:", "Version :")} {esc(description.value(dataset, DCAT.version) or "")} · '
-            f'{bi("Issued:", "Publié le :")} {esc(description.value(dataset, DCTERMS.issued) or "")}</p></section>'
+            f'{bi("Issued:", "Publié le :")} {format_date(str(description.value(dataset, DCTERMS.issued) or ""))}'
+            "</p></section>"
             f'<section aria-labelledby="contributors"><h2 id="contributors">{bi("Publisher", "Éditeur")}</h2>'
             f"<p>{esc(description.value(CONTRIBUTORS, FOAF.name) or '')} "
             f'(<a id="contact" href="{esc(relative("dataset.html", "index.html"))}">{esc(BASE)}</a>)</p></section>'
