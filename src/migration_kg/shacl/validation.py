@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS
-from rdflib.util import from_n3
 
 from migration_kg.errors import UsageError
 from migration_kg.files import read_text
 from migration_kg.graph.load import from_rdflib, to_rdflib, to_store
 from migration_kg.graph.verbatim import Rewrites, rewrites_of
-from migration_kg.namespaces import SH, bind_prefixes
+from migration_kg.namespaces import PREFIXES, SH, bind_prefixes
 from migration_kg.shacl.qc import QcResult, query_title, run_qc, run_query
 
 if TYPE_CHECKING:
@@ -340,13 +339,16 @@ def qc_violations(results: list[QcResult], data: Graph | ox.Store) -> list[Viola
 
 
 def _qc_term(text: str, names: object) -> Node | None:
-    """A cell of a QC row (written in Turtle syntax, prefixed names allowed) as the RDF term it names."""
-    if not text:
+    """A cell of a QC row (Turtle syntax, prefixed names allowed) as the RDF term it names, a literal with its
+    lexical form as written; an empty literal, like an empty cell, is no value."""
+    if not text or text == '""':
         return None
+    prefixes = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items())
     try:
-        return from_n3(text, nsm=names)  # type: ignore[arg-type]
-    except Exception:  # a cell that is no RDF term (free text) stays text
+        (quad,) = ox.parse(f"{prefixes}<urn:x-qc:s> <urn:x-qc:p> {text} .", format=ox.RdfFormat.TURTLE)
+    except (SyntaxError, ValueError):  # a cell that is no RDF term (free text) stays text
         return Literal(text)
+    return to_rdflib(quad.object)
 
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph, qc_files: list[Path],
