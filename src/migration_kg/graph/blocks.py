@@ -4,7 +4,7 @@ Subjects come in the order of their N-Triples form, and each subject's (predicat
 of theirs, so that writing the blocks one after another gives sorted N-Triples and every other syntax is
 deterministic too, whatever ``PYTHONHASHSEED`` is. The source is an rdflib ``Graph`` or the default graph of a
 pyoxigraph ``Store``, read one subject at a time so that a large store is never copied. Blank nodes, whose
-labels are arbitrary, are first relabelled by RDF canonicalization (RDFC-1.0).
+labels are arbitrary, are first relabelled by :mod:`migration_kg.graph.canon` (linear for trees of blank nodes).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import Graph
 
+from migration_kg.graph.canon import canonical_labels, has_blank_nodes
 from migration_kg.graph.load import from_rdflib
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -76,9 +77,8 @@ class TripleSource:
             source = self._from_graph(source)
         if isinstance(source, ox.Store) and bool(source.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")):
             source = ox.Dataset(self._quads(source))
-        if isinstance(source, ox.Dataset) and any(
-                isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode) for quad in source):
-            source.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        if isinstance(source, ox.Dataset) and has_blank_nodes(source):
+            source = canonical_labels(source)
         self.source = source
 
     @staticmethod

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from migration_kg.errors import InputError
+from migration_kg.graph.limits import check_source
 from migration_kg.graph.verbatim import Rewrites, scan_rewrites
 from migration_kg.namespaces import bind_prefixes
 
@@ -24,6 +25,9 @@ _FORMATS = {
     ".xml": ox.RdfFormat.RDF_XML,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
+#: The syntax names of :func:`migration_kg.graph.limits.check_source`, by RDF format.
+_SYNTAX = {ox.RdfFormat.TURTLE: "turtle", ox.RdfFormat.N_TRIPLES: "ntriples", ox.RdfFormat.RDF_XML: "rdfxml",
+           ox.RdfFormat.JSON_LD: "jsonld"}
 _POSITION = re.compile(r"line (\d+) column (\d+)")
 
 
@@ -61,12 +65,20 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode 
     return Literal(term.value, datatype=URIRef(datatype), normalize=False)  # the lexical form as written
 
 
-def parse_file(path: Path, base_iri: str | None = None) -> Iterable[ox.Triple]:
-    """Parse one file with pyoxigraph, turning a syntax error into an InputError with its position."""
+def checked_format(path: Path) -> ox.RdfFormat:
+    """The RDF syntax of ``path``, once the file passed the input limits (size, line length, depth, no DTD)."""
     if not path.is_file():
         raise InputError("no such file", path)
+    syntax = rdf_format(path)
+    check_source(path, _SYNTAX[syntax])
+    return syntax
+
+
+def parse_file(path: Path, base_iri: str | None = None) -> Iterable[ox.Triple]:
+    """Parse one file with pyoxigraph, turning a syntax error into an InputError with its position."""
+    syntax = checked_format(path)
     try:
-        return list(ox.parse(path=str(path), format=rdf_format(path), base_iri=base_iri))
+        return list(ox.parse(path=str(path), format=syntax, base_iri=base_iri))
     except SyntaxError as error:
         raise _syntax_error(error, path) from None
     except (OSError, ValueError) as error:
@@ -82,18 +94,19 @@ def _syntax_error(error: SyntaxError, path: Path) -> InputError:
     return InputError(f"syntax error: {first_line}", path, line, column)
 
 
-def load_store(paths: Iterable[Path], store: ox.Store | None = None, base_iri: str | None = None) -> ox.Store:
+def load_store(paths: Iterable[Path], store: ox.Store | None = None, base_iri: str | None = None,
+               checked: bool = False) -> ox.Store:
     """Bulk-load every file of ``paths`` into the default graph of an in-memory pyoxigraph store.
 
     The fast path for large data: parsing and indexing happen in Rust, with no Python object per triple.
-    Relative IRIs are an error unless ``base_iri`` is given.
+    Relative IRIs are an error unless ``base_iri`` is given. Each file passes the input limits first, unless
+    ``checked`` says that the caller did that already.
     """
     store = ox.Store() if store is None else store
     for path in map(Path, paths):
-        if not path.is_file():
-            raise InputError("no such file", path)
+        syntax = rdf_format(path) if checked else checked_format(path)
         try:
-            store.bulk_load(path=str(path), format=rdf_format(path), base_iri=base_iri)
+            store.bulk_load(path=str(path), format=syntax, base_iri=base_iri)
         except SyntaxError as error:
             raise _syntax_error(error, path) from None
         except (OSError, ValueError) as error:
@@ -115,10 +128,11 @@ def load_data(paths: Iterable[Path], base_iri: str | None = None) -> tuple[ox.St
     (xsd:byte to xsd:integer...), the data exactly as written is returned too, in a Dataset, for the writers.
     """
     paths = [Path(path) for path in paths]
+    for path in paths:  # the input limits, before the scan below reads any file
+        checked_format(path)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        scanning = pool.submit(scan_rewrites, [path for path in paths if path.is_file()],
-                               lambda path: parse_file(path, base_iri))
-        store = load_store(paths, base_iri=base_iri)
+        scanning = pool.submit(scan_rewrites, paths, lambda path: parse_file(path, base_iri))
+        store = load_store(paths, base_iri=base_iri, checked=True)
         rewrites = scanning.result()
     faithful = load_dataset(paths, base_iri) if rewrites.changes_datatypes else None
     return store, faithful, rewrites

@@ -118,13 +118,15 @@ def validate_loaded(loaded: LoadedProject, engine: str = "fast",
     return report
 
 
-def write_graph_files(loaded: LoadedProject, directory: Path) -> list[str]:
-    """Stream the data in every syntax of FORMATS into ``directory``, in one pass; return the file names."""
+def write_graph_files(loaded: LoadedProject, directory: Path, source: TripleSource | None = None) -> list[str]:
+    """Stream the data (or ``source``, made from it) in every syntax of FORMATS into ``directory``, in one pass;
+    return the file names."""
     names = {fmt.name: GRAPH_STEM + fmt.suffix for fmt in FORMATS.values()}
+    source = source or loaded.data_source()
     streams = {fmt: (directory / name).open("w", encoding="utf-8", newline="\n", buffering=1 << 20)
                for fmt, name in names.items()}
     try:
-        write_formats(loaded.data_source(), streams, loaded.context)  # type: ignore[arg-type]
+        write_formats(source, streams, loaded.context)  # type: ignore[arg-type]
     finally:
         for stream in streams.values():
             stream.close()
@@ -165,5 +167,8 @@ def build(project_root: Path | str = ".", out_dir: Path | str | None = None,
         error.report = report  # type: ignore[attr-defined]
         raise error
     step("writing outputs")
-    files = write_atomically(target, render_outputs(loaded, report), lambda staging: write_graph_files(loaded, staging))
+    # Blank nodes are labelled (and may be refused) before the staging folder exists, so a failure leaves none.
+    source = loaded.data_source()
+    files = write_atomically(target, render_outputs(loaded, report),
+                             lambda staging: write_graph_files(loaded, staging, source))
     return BuildResult(out_dir=target, report=report, triples=loaded.triples, files=files)
