@@ -164,6 +164,16 @@ class NotSparqlAnswerError(EndpointError):
     exit_code = EXIT_NOT_SPARQL_ANSWER
 
 
+#: A query's result too large to read or hold (embedded or from an endpoint): ask for less.
+EXIT_RESULT_TOO_LARGE = 7
+
+
+class ResultTooLargeError(EndpointError):
+    """A query's result is larger than the limit this process reads or holds; the message says how to ask less."""
+
+    exit_code = EXIT_RESULT_TOO_LARGE
+
+
 #: Exit codes of the store commands (load, dump, sparql-server), kept in 20-29.
 EXIT_STORE_UNREACHABLE = 20
 EXIT_STORE_AUTH = 21

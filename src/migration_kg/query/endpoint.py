@@ -2,25 +2,26 @@
 
 Credentials come only from the environment: ``MIGRATION_KG_SPARQL_TOKEN`` (a bearer token), or
 ``MIGRATION_KG_SPARQL_USER`` with ``MIGRATION_KG_SPARQL_PASSWORD`` (HTTP Basic). They are never taken from the
-command line, never put in the URL and never printed.
+command line, never put in the URL and never printed. SPARQLWrapper prepares the request; :mod:`migration_kg.net`
+sends it: http(s) only, one deadline for the whole answer, no credentials carried to another origin by a
+redirect, and error bodies scrubbed of anything that looks like a credential before they are shown.
 """
 
 from __future__ import annotations
 
-import ast
+import http.client
 import os
-import socket
 import time
-import urllib.error
 import warnings
 from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
-from migration_kg import __version__
+from migration_kg import __version__, net
 from migration_kg.errors import (
     EndpointHTTPError,
     EndpointTimeoutError,
     EndpointUnreachableError,
+    ResultTooLargeError,
     UsageError,
 )
 
@@ -35,8 +36,10 @@ ACCEPT_GRAPH = "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=
 RETRYABLE = (429, 503)
 ATTEMPTS = 3
 MAX_PAUSE = 10.0
-_STATUS_OF = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404, "URITooLong": 414,
-              "EndPointInternalError": 500}
+#: The largest answer read from an endpoint; beyond it the query should ask for less (LIMIT).
+MAX_ANSWER_BYTES = 512 << 20
+#: Statuses reported without their reason phrase (as SPARQLWrapper's own errors were).
+_TERSE = (400, 401, 404, 414, 500)
 
 
 def check_endpoint_url(url: str) -> str:
@@ -60,7 +63,8 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-def _authenticate(client: object, environ: Mapping[str, str]) -> None:
+def _authenticate(client: object, environ: Mapping[str, str]) -> list[str]:
+    """Set the credentials of the environment on ``client``; return the secrets to mask in messages."""
     token = environ.get(TOKEN_VARIABLE)
     user = environ.get(USER_VARIABLE)
     password = environ.get(PASSWORD_VARIABLE)
@@ -68,39 +72,18 @@ def _authenticate(client: object, environ: Mapping[str, str]) -> None:
         raise UsageError(f"set either {TOKEN_VARIABLE} or {USER_VARIABLE}/{PASSWORD_VARIABLE}, not both")
     if token:
         client.addCustomHttpHeader("Authorization", f"Bearer {token}")  # type: ignore[attr-defined]
-    elif user or password:
+        return [token]
+    if user or password:
         if not (user and password):
             raise UsageError(f"set both {USER_VARIABLE} and {PASSWORD_VARIABLE} for HTTP Basic authentication")
         client.setCredentials(user, password)  # type: ignore[attr-defined]
+        return [password, net.basic_token(user, password), f"{user}:{password}"]
+    return []
 
 
-def _server_message(error: Exception) -> str:
-    """The first line of what the server said, from a SPARQLWrapper exception or an HTTPError."""
-    body: bytes | str = b""
-    if isinstance(error, urllib.error.HTTPError):
-        try:
-            body = error.read() or b""
-        except OSError:
-            body = b""
-    else:
-        _, _, response = str(error).partition("Response:\n")
-        try:
-            body = ast.literal_eval(response) if response else b""
-        except (ValueError, SyntaxError):
-            body = response
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return first[:200]
-
-
-def _is_timeout(error: BaseException) -> bool:
-    reason = getattr(error, "reason", error)
-    return isinstance(reason, TimeoutError | socket.timeout) or "timed out" in str(reason)
-
-
-def _pause(error: urllib.error.HTTPError) -> float:
+def _pause(response: net.Response) -> float:
     try:
-        return min(float(error.headers.get("Retry-After", "1")), MAX_PAUSE)
+        return max(0.0, min(float(response.headers.get("Retry-After", "1")), MAX_PAUSE))
     except (TypeError, ValueError):
         return 1.0
 
@@ -110,7 +93,6 @@ def fetch(url: str, text: str, form: str, timeout: float, environ: Mapping[str, 
     """POST ``text`` to ``url``; the answer's bytes and media type. Retries 429/503 a few times, honouring
     ``Retry-After``; raises EndpointUnreachableError, EndpointTimeoutError or EndpointHTTPError otherwise."""
     from SPARQLWrapper import POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     check_endpoint_url(url)
     client = SPARQLWrapper(url, agent=USER_AGENT)
@@ -118,27 +100,34 @@ def fetch(url: str, text: str, form: str, timeout: float, environ: Mapping[str, 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         client.setQuery(text)
-    client.timeout = timeout
     client.addCustomHttpHeader("Accept", ACCEPT_GRAPH if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS)
-    _authenticate(client, os.environ if environ is None else environ)
+    secrets = _authenticate(client, os.environ if environ is None else environ)
     for attempt in range(1, ATTEMPTS + 1):
-        try:
-            response = client.query().response
-            return response.read(), response.headers.get("Content-Type", "")
-        except urllib.error.HTTPError as error:
-            if error.code in RETRYABLE and attempt < ATTEMPTS:
-                time.sleep(_pause(error))
-                continue
-            retried = f" after {attempt} attempts" if error.code in RETRYABLE else ""
-            raise EndpointHTTPError(f"{url} answered HTTP {error.code} {error.reason}{retried}: "
-                                    f"{_server_message(error)}".rstrip(": ")) from None
-        except SPARQLWrapperException as error:
-            status = _STATUS_OF.get(type(error).__name__, "error")
-            raise EndpointHTTPError(f"{url} answered HTTP {status}: {_server_message(error)}".rstrip(": ")) from None
-        except (urllib.error.URLError, OSError) as error:
-            if _is_timeout(error):
-                raise EndpointTimeoutError(f"{url} did not answer within {timeout:g} s (--timeout)") from None
-            reason = getattr(error, "reason", error)
-            raise EndpointUnreachableError(f"cannot reach {url}: {getattr(reason, 'strerror', None) or reason}"
-                                           ) from None
+        response = _send(client._createRequest(), url, timeout, secrets)
+        if response.ok:
+            if not response.complete:
+                raise EndpointUnreachableError(f"{url} broke off its answer after {len(response.body):,} bytes")
+            return response.body, response.content_type
+        if response.status in RETRYABLE and attempt < ATTEMPTS:
+            time.sleep(_pause(response))
+            continue
+        retried = f" after {attempt} attempts" if response.status in RETRYABLE else ""
+        reason = "" if response.status in _TERSE else " " + http.client.responses.get(response.status, "")
+        raise EndpointHTTPError(f"{url} answered HTTP {response.status}{reason}{retried}: "
+                                f"{net.first_line(response.body, secrets)}".rstrip(": "))
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _send(request: object, url: str, timeout: float, secrets: list[str]) -> net.Response:
+    """One request through :mod:`migration_kg.net`, its failures as the endpoint errors."""
+    try:
+        return net.send(request, timeout=timeout, max_bytes=MAX_ANSWER_BYTES)  # type: ignore[arg-type]
+    except net.DeadlineExceeded:
+        raise EndpointTimeoutError(f"{url} did not answer within {timeout:g} s (--timeout)") from None
+    except net.TooLarge:
+        raise ResultTooLargeError(f"{url} answered more than {MAX_ANSWER_BYTES:,} bytes; ask for less (LIMIT)") \
+            from None
+    except net.Unreachable as error:
+        raise EndpointUnreachableError(f"cannot reach {url}: {net.scrub(error.reason, secrets)}") from None
+    except net.NetError as error:
+        raise EndpointHTTPError(net.scrub(str(error), secrets)) from None

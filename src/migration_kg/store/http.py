@@ -1,22 +1,22 @@
 """HTTP for the store loader: SPARQL 1.1 Protocol queries and updates, Graph Store Protocol POSTs, credentials.
 
 Credentials come from environment variables only and never appear in messages: every error names the endpoint
-(without any user:password part) and the HTTP status, and any secret that a server echoes back is masked.
+(without any user:password part) and the HTTP status, and any secret that a server echoes back is masked (the
+Basic value too: base64 is not masking). Requests go through :mod:`migration_kg.net`: http(s) only, one deadline
+per request, and credentials never follow a redirect to another origin.
 """
 
 from __future__ import annotations
 
-import base64
-import http.client
 import json
 import os
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from migration_kg import net
 from migration_kg.errors import StoreAuthError, StoreError, StoreUnreachableError, UsageError
 
 ENV_USER = "MIGRATION_KG_STORE_USER"
@@ -24,7 +24,8 @@ ENV_PASSWORD = "MIGRATION_KG_STORE_PASSWORD"
 ENV_TOKEN = "MIGRATION_KG_STORE_TOKEN"
 ENV_AUTH = "MIGRATION_KG_STORE_AUTH"
 AUTH_SCHEMES = ("basic", "digest")
-_MASK = "***"
+#: The largest answer read from a store (a count or a small SELECT; a load's own answers are short).
+MAX_ANSWER_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,20 @@ class StoreClient:
         self.graph_store_url = graph_store_url
         self.credentials = credentials
         self.timeout = timeout
-        self._secrets = [credentials.secret] if credentials and credentials.secret else []
-        for url in (query_url, update_url, graph_store_url or ""):
+        self._secrets: list[str] = []
+        if credentials and credentials.secret:
+            self._secrets = [credentials.secret, net.basic_token(credentials.user, credentials.secret),
+                             f"{credentials.user}:{credentials.secret}"]
+        for url in (query_url, update_url, graph_store_url):
+            if url is None:
+                continue
             if urllib.parse.urlsplit(url).username is not None:
                 raise StoreAuthError(f"{public_url(url)}: credentials in URLs are not accepted; set {ENV_USER} and "
                                      f"{ENV_PASSWORD}, or {ENV_TOKEN}")
+            try:
+                net.check_url(url, "the store's URL")
+            except net.UnsupportedURL as error:
+                raise UsageError(str(error)) from None
         self._opener = self._build_opener()
 
     def _build_opener(self) -> urllib.request.OpenerDirector:
@@ -98,7 +108,7 @@ class StoreClient:
             for url in {self.query_url, self.update_url, self.graph_store_url or self.query_url}:
                 manager.add_password(None, url, self.credentials.user, self.credentials.secret)
             handlers.append(urllib.request.HTTPDigestAuthHandler(manager))
-        return urllib.request.build_opener(*handlers)
+        return net.build_opener(*handlers)
 
     def _auth_headers(self) -> dict[str, str]:
         credentials = self.credentials
@@ -106,45 +116,40 @@ class StoreClient:
             return {}
         if credentials.scheme == "bearer":
             return {"Authorization": f"Bearer {credentials.secret}"}
-        token = base64.b64encode(f"{credentials.user}:{credentials.secret}".encode()).decode("ascii")
-        return {"Authorization": f"Basic {token}"}
+        return {"Authorization": f"Basic {net.basic_token(credentials.user, credentials.secret)}"}
 
     def scrub(self, text: str) -> str:
-        """``text`` with every secret masked."""
-        for secret in self._secrets:
-            text = text.replace(secret, _MASK)
-        return text
+        """``text`` with every secret (and anything that looks like a credential) masked."""
+        return net.scrub(text, self._secrets)
 
     def request(self, url: str, body: bytes, content_type: str, what: str, accept: str = "*/*") -> bytes:
         """POST ``body`` to ``url`` and return the answer; map every failure to a StoreError naming ``what``."""
         headers = {"Content-Type": content_type, "Accept": accept, **self._auth_headers()}
-        request = urllib.request.Request(url, data=body, method="POST", headers=headers)
         where = public_url(url)
+        digest = self.credentials is not None and self.credentials.scheme == "digest"
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                return response.read()
-        except urllib.error.HTTPError as error:
-            raise self._http_error(error, where, what) from None
-        except TimeoutError:
+            response = net.request(url, method="POST", data=body, headers=headers, timeout=self.timeout,
+                                   max_bytes=MAX_ANSWER_BYTES, credentialed=digest, opener=self._opener)
+        except net.DeadlineExceeded:
             raise StoreUnreachableError(f"{where} did not answer {what} within {self.timeout:g} s") from None
-        except urllib.error.URLError as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError):
-                raise StoreUnreachableError(f"{where} did not answer {what} within {self.timeout:g} s") from None
-            detail = self.scrub(str(getattr(reason, "strerror", None) or reason))
-            raise StoreUnreachableError(f"cannot reach the store at {where} ({what}): {detail}") from None
-        except (ConnectionError, OSError, http.client.HTTPException) as error:
-            raise StoreUnreachableError(f"the connection to {where} failed during {what}: {self.scrub(str(error))}") \
+        except net.RedirectRefused as error:
+            raise StoreError(f"{self.scrub(str(error))} ({what}; nothing was sent there)") from None
+        except net.Unreachable as error:
+            raise StoreUnreachableError(f"cannot reach the store at {where} ({what}): {self.scrub(error.reason)}") \
                 from None
+        except net.NetError as error:
+            raise StoreError(f"{self.scrub(str(error))} ({what})") from None
+        if not response.ok:
+            raise self._http_error(response, where, what)
+        if not response.complete:
+            raise StoreUnreachableError(f"the connection to {where} broke off during {what}")
+        return response.body
 
-    def _http_error(self, error: urllib.error.HTTPError, where: str, what: str) -> StoreError:
-        try:
-            detail = error.read().decode("utf-8", "replace")
-        except OSError:
-            detail = ""
-        first_line = self.scrub(next((line.strip() for line in detail.splitlines() if line.strip()), ""))[:300]
-        status = f"HTTP {error.code}"
-        if error.code in (401, 403) or "SECURITY" in detail:
+    def _http_error(self, response: net.Response, where: str, what: str) -> StoreError:
+        detail = response.body.decode("utf-8", "replace")
+        first_line = net.first_line(detail, self._secrets, 300)
+        status = f"HTTP {response.status}"
+        if response.status in (401, 403) or "SECURITY" in detail:
             hint = ("wrong or insufficient credentials" if self.credentials is not None else
                     f"it needs credentials: set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}")
             if "SECURITY" in detail and self.credentials is None:
@@ -153,8 +158,11 @@ class StoreClient:
                         "through its -auth endpoints")
             return StoreAuthError(f"{where} refused {what} ({status}): {hint}"
                                   + (f" - {first_line}" if "SECURITY" in detail else ""))
-        if error.code in (502, 503, 504):
+        if response.status in (502, 503, 504):
             return StoreUnreachableError(f"{where} is unavailable ({status}) for {what}: {first_line}")
+        if 300 <= response.status < 400:
+            return StoreError(f"{where} answered {status} to {what} with a redirect that is not followed: "
+                              f"{first_line}")
         return StoreError(f"{where} answered {status} to {what}: {first_line}")
 
     def select(self, query: str, what: str) -> list[dict[str, Any]]:
@@ -163,19 +171,26 @@ class StoreClient:
         raw = self.request(self.query_url, body, "application/x-www-form-urlencoded", what,
                            accept="application/sparql-results+json")
         try:
-            return json.loads(raw.decode("utf-8"))["results"]["bindings"]
-        except (ValueError, KeyError, TypeError):
-            raise StoreError(f"{public_url(self.query_url)} did not answer {what} with SPARQL JSON results") \
-                from None
+            bindings = json.loads(raw.decode("utf-8"))["results"]["bindings"]
+        except (ValueError, KeyError, TypeError, IndexError):
+            bindings = None
+        if not isinstance(bindings, list) or not all(
+                isinstance(row, dict) and all(isinstance(cell, dict) for cell in row.values()) for row in bindings):
+            raise StoreError(f"{public_url(self.query_url)} did not answer {what} with SPARQL JSON results")
+        return bindings
 
     def count(self, graph: str, what: str | None = None) -> int:
         """The number of triples in ``graph``."""
         rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} }}",
                            what or f"counting the triples of {sparql_iri(graph)}")
+        return self.number(rows, f"no triple count for {sparql_iri(graph)}")
+
+    def number(self, rows: list[dict[str, Any]], missing: str) -> int:
+        """The integer ``?n`` of the first row of a COUNT query; a StoreError saying ``missing`` otherwise."""
         try:
             return int(rows[0]["n"]["value"])
-        except (IndexError, KeyError, ValueError):
-            raise StoreError(f"{public_url(self.query_url)} gave no triple count for {sparql_iri(graph)}") from None
+        except (IndexError, KeyError, ValueError, TypeError):
+            raise StoreError(f"{public_url(self.query_url)} gave {missing}") from None
 
     def update(self, update: str, what: str) -> None:
         """Run a SPARQL 1.1 Update through the update URL (form-encoded, as every store accepts)."""

@@ -338,7 +338,7 @@ def _count_missing(client: StoreClient, staging: str, graph: str) -> int:
         f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_iri(staging)} {{ ?s ?p ?o }} "
         f"FILTER NOT EXISTS {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} }} }}",
         "counting the staged triples that the target graph lacks")
-    return int(rows[0]["n"]["value"])
+    return client.number(rows, "no count of the staged triples that the target graph lacks")
 
 
 def _load_direct(client: StoreClient, path: Path, graph: str, mode: str, size: int, sender: _Sender,

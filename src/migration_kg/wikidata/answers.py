@@ -159,8 +159,23 @@ def rows_of(document: dict[str, Any], endpoint: str) -> list[Row]:
     for binding in document["results"]["bindings"]:
         if not isinstance(binding, dict) or not all(isinstance(cell, dict) for cell in binding.values()):
             raise WikidataMalformedAnswerError("a result binding is not an object", endpoint)
-        rows.append({name: Term(str(cell.get("value", "")), str(cell.get("type", "literal")), cell.get("xml:lang"),
-                                cell.get("datatype")) for name, cell in binding.items()})
+        rows.append({name: Term(str(cell.get("value", "")), str(cell.get("type", "literal")),
+                                _text_or_none(cell.get("xml:lang")), _text_or_none(cell.get("datatype")))
+                     for name, cell in binding.items()})
+    return rows
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def require(rows: list[Row], names: tuple[str, ...], endpoint: str) -> list[Row]:
+    """``rows`` if each binds every variable of ``names`` (which the question always binds); else one clear error."""
+    for number, row in enumerate(rows, 1):
+        missing = [name for name in names if name not in row]
+        if missing:
+            raise WikidataMalformedAnswerError(f"result row {number} lacks ?{missing[0]}, which the question always "
+                                               "binds: not an answer to it", endpoint)
     return rows
 
 

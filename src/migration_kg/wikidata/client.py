@@ -41,6 +41,7 @@ from migration_kg.wikidata.answers import (
     parse_results,
     parse_search,
     qid,
+    require,
     rows_of,
     timeout_in_body,
 )
@@ -101,30 +102,33 @@ class WikidataClient:
     def user_agent(self) -> str:
         return http.user_agent(self.contact)
 
-    def select(self, query: str) -> list[Row]:
-        """The rows of a SELECT query, from the cache if this endpoint already answered it."""
-        return self.answer(query).rows
+    def select(self, query: str, required: tuple[str, ...] = ()) -> list[Row]:
+        """The rows of a SELECT query, from the cache if this endpoint already answered it; each row must bind
+        the variables of ``required``."""
+        return self.answer(query, required).rows
 
-    def answer(self, query: str) -> Answer:
+    def answer(self, query: str, required: tuple[str, ...] = ()) -> Answer:
         """Run (or recall) one SELECT query and return its rows with their retrieval time."""
         cached = self._read_cache(self.endpoint, query)
         if cached is not None:
             self.cache_hits += 1
-            return Answer(rows_of(cached["answer"], self.endpoint), cached["retrieved"], from_cache=True)
+            rows = require(rows_of(cached["answer"], self.endpoint), required, self.endpoint)
+            return Answer(rows, cached["retrieved"], from_cache=True)
         response = self._fetch(self.endpoint, SPARQL_JSON, form={"query": query})
         document = parse_results(response.body, response.content_type, self.endpoint, response.complete)
-        rows = rows_of(document, self.endpoint)
+        rows = require(rows_of(document, self.endpoint), required, self.endpoint)
         retrieved = _now()
         self._write_cache(self.endpoint, query, document, retrieved)
         return Answer(rows, retrieved, from_cache=False)
 
-    def select_values(self, template: str, iris: Iterable[str], chunk_size: int = 200) -> list[Row]:
+    def select_values(self, template: str, iris: Iterable[str], chunk_size: int = 200,
+                      required: tuple[str, ...] = ()) -> list[Row]:
         """Run ``template`` once per chunk of IRIs, its ``{values}`` replaced by ``<iri> <iri> ...``."""
         unique = sorted(set(iris))
         rows: list[Row] = []
         for start in range(0, len(unique), chunk_size):
             values = " ".join(f"<{iri}>" for iri in unique[start:start + chunk_size])
-            rows.extend(self.select(template.replace("{values}", values)))
+            rows.extend(self.select(template.replace("{values}", values), required))
         return rows
 
     def search(self, text: str, language: str, limit: int = 10) -> list[SearchHit]:

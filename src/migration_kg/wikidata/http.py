@@ -7,37 +7,29 @@ failures become the typed errors of :mod:`migration_kg.errors`; HTTP statuses ar
 
 from __future__ import annotations
 
-import http.client
 import os
 import sys
-import urllib.error
 import urllib.parse
-import urllib.request
-from dataclasses import dataclass, field
-from email.message import Message
 
-from migration_kg import __version__
-from migration_kg.errors import UsageError, WikidataTimeoutError, WikidataUnreachableError
+from migration_kg import __version__, net
+from migration_kg.errors import (
+    UsageError,
+    WikidataMalformedAnswerError,
+    WikidataTimeoutError,
+    WikidataUnreachableError,
+)
 
 #: The environment variable naming how the service's operators can reach whoever runs migration-kg.
 CONTACT_VARIABLE = "MIGRATION_KG_CONTACT"
 PROJECT_PAGE = "https://w3id.org/migration-kg"
 #: Hosts run by the Wikimedia Foundation, whose User-Agent policy asks for a way to reach the operator.
 WIKIMEDIA_HOSTS = ("wikidata.org", "wikimedia.org", "wikipedia.org")
+#: The largest answer read from the service (the batched questions ask for far less).
+MAX_ANSWER_BYTES = 256 << 20
 
 
-@dataclass(frozen=True)
-class Response:
-    """An HTTP answer: status, headers, body, and whether the body arrived whole."""
-
-    status: int
-    headers: Message = field(repr=False)
-    body: bytes
-    complete: bool = True
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("Content-Type", "") or ""
+#: An HTTP answer: status, headers, body, and whether the body arrived whole (see :mod:`migration_kg.net`).
+Response = net.Response
 
 
 def is_wikimedia(url: str) -> bool:
@@ -73,41 +65,32 @@ def user_agent(contact: str | None) -> str:
 
 def send(url: str, *, agent: str, accept: str, timeout: float, form: dict[str, str] | None = None,
          query: dict[str, str] | None = None) -> Response:
-    """One request: a form-encoded POST when ``form`` is given, else a GET with ``query`` in the URL."""
+    """One request: a form-encoded POST when ``form`` is given, else a GET with ``query`` in the URL.
+
+    It goes through :mod:`migration_kg.net`: http(s) only, one deadline for the whole answer (a trickled body
+    cannot stretch it), redirects never carrying credentials to another origin.
+    """
     if query:
         url += ("&" if "?" in url else "?") + urllib.parse.urlencode(query)
     data = urllib.parse.urlencode(form).encode() if form is not None else None
     headers = {"User-Agent": agent, "Accept": accept}
     if data is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    request = urllib.request.Request(url, data=data, headers=headers, method="POST" if data is not None else "GET")
-    endpoint = url.split("?", 1)[0]
+    endpoint = net.public_url(url.split("?", 1)[0])
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            body, complete = _read(answer)
-            return Response(answer.status, answer.headers, body, complete)
-    except urllib.error.HTTPError as error:
-        try:
-            body, complete = _read(error)
-        except (TimeoutError, OSError):
-            body, complete = b"", False
-        return Response(error.code, error.headers or Message(), body, complete)
-    except TimeoutError:
+        return net.request(url, method="POST" if data is not None else "GET", data=data, headers=headers,
+                           timeout=timeout, max_bytes=MAX_ANSWER_BYTES)
+    except net.UnsupportedURL as error:
+        raise UsageError(str(error)) from None
+    except net.DeadlineExceeded:
         raise _timeout(endpoint, timeout) from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            raise _timeout(endpoint, timeout) from None
+    except net.TooLarge:
+        raise WikidataMalformedAnswerError(f"the answer is larger than {MAX_ANSWER_BYTES:,} bytes; ask for less",
+                                           endpoint) from None
+    except net.Unreachable as error:
         raise WikidataUnreachableError(f"cannot reach the endpoint ({error.reason})", endpoint) from None
-    except (ConnectionError, http.client.HTTPException, OSError) as error:
-        raise WikidataUnreachableError(f"connection failed ({error})", endpoint) from None
-
-
-def _read(answer: object) -> tuple[bytes, bool]:
-    """The whole body, or what arrived before the connection broke off (then ``complete`` is False)."""
-    try:
-        return answer.read(), True  # type: ignore[attr-defined]
-    except http.client.IncompleteRead as partial:
-        return bytes(partial.partial), False
+    except net.NetError as error:
+        raise WikidataUnreachableError(str(error), endpoint) from None
 
 
 def _timeout(endpoint: str, seconds: float) -> WikidataTimeoutError:

@@ -116,13 +116,15 @@ def fetch_items(client: WikidataClient, qids: Iterable[str], classes: Sequence[s
     VALUES ?property { rdfs:label skos:altLabel }
     ?target ?property ?label . FILTER (""" + LABEL_FILTER.format(v="?label") + """)
   }
-}""", (ENTITY + q for q in items))
+}""", (ENTITY + q for q in items), required=("item", "exists"))
     for row in rows:
-        item = items[qid(row["item"].value)]
+        item = items.get(qid(row["item"].value))
+        if item is None:  # not an item we asked about
+            continue
         item.exists = item.exists or row["exists"].value in ("true", "1")
         if "redirect" in row:
             item.redirect = qid(row["redirect"].value)
-        if "label" in row:
+        if "label" in row and "property" in row:
             bucket = item.labels if row["property"].value.endswith("#label") else item.aliases
             names = bucket.setdefault((row["label"].lang or "").lower(), [])
             if row["label"].value not in names:
@@ -140,10 +142,10 @@ def fetch_items(client: WikidataClient, qids: Iterable[str], classes: Sequence[s
     OPTIONAL { ?type rdfs:label ?typeLabel . FILTER (""" + LABEL_FILTER.format(v="?typeLabel") + """) } }
   UNION
   { VALUES ?class { """ + class_values + """ } ?item wdt:P31/wdt:P279* ?class . }
-}""", (ENTITY + t for t in targets))
+}""", (ENTITY + t for t in targets), required=("item",))
     type_labels: dict[tuple[str, str], dict[str, str]] = {}
     for row in rows:
-        for item in targets[qid(row["item"].value)]:
+        for item in targets.get(qid(row["item"].value), ()):
             if "type" in row:
                 labels = type_labels.setdefault((item.qid, qid(row["type"].value)), {})
                 if "typeLabel" in row:
@@ -171,7 +173,7 @@ def fetch_statements(client: WikidataClient, qids: Iterable[str], prop: str) -> 
   OPTIONAL {{ ?statement pq:P585 ?at .
              OPTIONAL {{ ?statement pqv:P585 [ wikibase:timePrecision ?atPrecision ] }} }}
   OPTIONAL {{ ?value rdfs:label ?valueLabel . FILTER ({LABEL_FILTER.format(v="?valueLabel")}) }}
-}}""", (ENTITY + q for q in qids))
+}}""", (ENTITY + q for q in qids), required=("item", "statement", "value"))
     grouped: dict[tuple[str, str], tuple[Row, dict[str, str]]] = {}
     for row in rows:
         key = (qid(row["item"].value), row["statement"].value)
@@ -224,7 +226,7 @@ def fetch_enrichment(client: WikidataClient, qids: Iterable[str]) -> tuple[dict[
   UNION { ?item wdt:P625 ?value . BIND ("P625" AS ?property) }
   UNION { ?item wdt:P856 ?value . BIND ("P856" AS ?property) }
   UNION { ?item wdt:P571 ?value . BIND ("P571" AS ?property) }
-}""")
+}""", required=("item", "property", "value"))
         retrieved = max(retrieved, answer.retrieved)
         for row in answer.rows:
             found.setdefault(qid(row["item"].value), {}).setdefault(row["property"].value, []).append(row)
