@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import re
 import socket
@@ -176,10 +177,8 @@ class _Watchdog:
 
 
 def _shut(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
 
 
 def _watched(sock: socket.socket) -> None:
@@ -215,6 +214,19 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
     """Follows redirects within http(s); never carries credentials to another origin."""
 
     max_redirections = 5
+
+    def http_error_302(self, req: urllib.request.Request, fp: object, code: int, msg: str,
+                       headers: Message) -> object:
+        target = headers.get("Location") or headers.get("URI")
+        if target:
+            newurl = urllib.parse.urljoin(req.full_url, target)
+            if urllib.parse.urlsplit(newurl).scheme.lower() not in SCHEMES:
+                first = getattr(req, "first_url", req.full_url)
+                raise RedirectRefused(f"{public_url(first)} redirected to {public_url(newurl)!r}, which is not "
+                                      "http(s): not followed", public_url(first))
+        return super().http_error_302(req, fp, code, msg, headers)  # type: ignore[arg-type]
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
     def redirect_request(self, req: urllib.request.Request, fp: object, code: int, msg: str,
                          headers: Message, newurl: str) -> urllib.request.Request | None:
@@ -291,7 +303,7 @@ def send(prepared: urllib.request.Request, *, timeout: float = 30.0, max_bytes: 
             body, complete = b"", False
         finally:
             answer.close()
-        if watchdog.fired and not complete:
+        if watchdog.fired:  # the socket was shut under the parser: whatever it made of that is cut short
             raise _late(url, timeout)
     status = getattr(answer, "status", None) or getattr(answer, "code", 0)
     headers = getattr(answer, "headers", None) or Message()
