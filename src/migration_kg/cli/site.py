@@ -28,6 +28,7 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
             issued: str | None, sparql_endpoint: str | None, site_url: str | None) -> None:
     """Write the Linked Data site: entity pages and documents, index, ontology page, VoID/DCAT, hosting rules.
 
+    The graph is validated first (shapes, QC queries, quotes), whatever dist/'s own report says.
     Exit codes: 0 written, 1 the data or the release description does not conform, 2 bad input or usage.
     """
     from migration_kg.errors import UsageError
@@ -46,7 +47,7 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
     if not settings.quiet:
         source = "built dist/ first, then " if result.built_dist else ""
         click.echo(f"{source}published {result.entities} entities ({result.triples} triples) as {result.pages} "
-                   f"HTML pages, {len(result.files)} files in {shown(result.out_dir)}")
+                   f"HTML pages, {len(result.files)} files in {shown(result.out_dir)}; {result.validated}")
         for note in result.map_notes():
             click.echo(note, err=True)
 

@@ -7,7 +7,7 @@ the page's own address as canonical, and the header links to the other language'
 from __future__ import annotations
 
 from migration_kg.namespaces import BASE
-from migration_kg.site.html import bi, esc, relative, ui
+from migration_kg.site.html import bi, esc, relative, ui, unlink_unsafe
 from migration_kg.site.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
@@ -70,8 +70,10 @@ def page(from_page: str, title: tuple[str, str], body: str, *, description: str 
          scripts: tuple[str, ...] = ()) -> str:
     """A complete HTML document in the language being written, with the site header and footer.
 
-    ``from_page`` is the page's English site path; ``scripts`` are extra site paths of scripts it needs.
+    ``from_page`` is the page's English site path; ``scripts`` are extra site paths of scripts it needs. Links
+    in ``body`` whose scheme is not http(s) or mailto are shown as text (see :func:`.html.unlink_unsafe`).
     """
+    body = unlink_unsafe(body)
     language = current_language()
     root = relative(from_page, "index.html")
     meta = f'<meta name="description" content="{esc(description)}">\n' if description else ""

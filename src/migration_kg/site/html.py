@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from html import escape
+import re
+from html import escape, unescape
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, XSD
@@ -12,6 +13,33 @@ from migration_kg.namespaces import is_own_entity
 from migration_kg.site.i18n import LANGUAGES, choose, current_language, relative_path
 from migration_kg.site.model import SiteGraph, local_name, local_path
 from migration_kg.site.terms import MONTHS, TERM_LABELS, UI
+
+#: The only URL schemes a page links to; an IRI with any other (javascript:, data:, file:...) is shown as text.
+LINK_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_ANCHOR = re.compile(r"<a\b([^>]*?)\bhref=\"([^\"]*)\"([^>]*)>(.*?)</a>", re.DOTALL | re.IGNORECASE)
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def safe_href(url: str) -> bool:
+    """True if a browser following ``url`` (an href value, before escaping) stays on http(s) or mailto.
+
+    Relative references are safe; the scheme is read as browsers read it, after dropping tabs and newlines and
+    leading spaces and control characters (so ``java\tscript:`` counts as ``javascript:``).
+    """
+    cleaned = re.sub(r"[\t\n\r]", "", url).lstrip("".join(chr(c) for c in range(0x21)))
+    match = _SCHEME.match(cleaned)
+    return match is None or match.group(1).lower() in LINK_SCHEMES
+
+
+def unlink_unsafe(document: str) -> str:
+    """``document`` with every ``<a href>`` whose target is not http(s), mailto or relative turned into text."""
+    def replace(match: re.Match[str]) -> str:
+        if safe_href(unescape(match.group(2))):
+            return match.group(0)
+        return f'<span class="iri-text" title="{match.group(2)}">{match.group(4)}</span>'
+
+    return _ANCHOR.sub(replace, document)
 
 
 def esc(text: object) -> str:
@@ -136,5 +164,7 @@ def format_value(site: SiteGraph, from_page: str, value: URIRef | Literal) -> st
 
 
 def json_for_script(document: object) -> str:
-    """JSON that is safe inside a <script> element."""
-    return json.dumps(document, ensure_ascii=False, indent=1).replace("</", "<\\/")
+    """JSON that is safe inside a <script> element: ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\u``
+    escapes, so that no ``</script>``, ``<!--`` or ``<script`` in a label can end or hijack the element."""
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    return re.sub("[<>&\u2028\u2029]", lambda match: _SCRIPT_ESCAPES[match.group()], text)

@@ -26,6 +26,7 @@ from migration_kg.graph.jsonld import Context, load_context
 from migration_kg.graph.load import load_graph
 from migration_kg.graph.serialize import serialize
 from migration_kg.namespaces import bind_prefixes
+from migration_kg.pipeline.api import validate
 from migration_kg.pipeline.build import build
 from migration_kg.project import Project
 from migration_kg.site.basemap import load_countries
@@ -77,6 +78,8 @@ class PublishResult:
     files: list[Path] = field(default_factory=list)
     map_missing: list[URIRef] = field(default_factory=list)
     map_fallbacks: dict[URIRef, str] = field(default_factory=dict)
+    #: What the validation of the graph before publishing found (its summary line).
+    validated: str = ""
 
     def map_notes(self, shown: int = 8) -> list[str]:
         """At most one warning (cities left off the map) and one note (cities at their country's centre)."""
@@ -276,6 +279,7 @@ def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, 
     for name in ("ontology.ttl", "context.jsonld"):
         if not (dist / name).is_file():
             raise InputError("missing from the build (run `migration-kg build` again)", dist / name)
+    validated = check_before_publishing(project, dist, step)
     step("reading the built graph")
     data = load_graph([dist / "migration-kg.nt"])
     ontology = load_graph([dist / "ontology.ttl"])
@@ -288,4 +292,18 @@ def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, 
     written = write_atomically(target, files)
     return PublishResult(out_dir=target, built_dist=built, triples=stats["triples"], entities=stats["entities"],
                          pages=stats["pages"], files=written, map_missing=stats["map_missing"],
-                         map_fallbacks=stats["map_fallbacks"])
+                         map_fallbacks=stats["map_fallbacks"], validated=validated)
+
+
+def check_before_publishing(project: Project, dist: Path, progress: Progress | None = None) -> str:
+    """Validate the graph that is about to be published (shapes, QC queries, quotes), whatever ``dist/``'s own
+    report says: a graph edited or built elsewhere is refused with its violations. Returns the summary line."""
+    graph = dist / "migration-kg.nt"
+    (progress or (lambda _message: None))(f"validating {graph} before publishing it")
+    report = validate([graph], project.root)
+    if not report.conforms:
+        error = NotConformingError(f"{graph} does not conform ({len(report.violations)} violations; "
+                                   f"{report.quote_summary}): nothing published")
+        error.report = report  # type: ignore[attr-defined]
+        raise error
+    return f"validated {graph.name}: conforms; {report.quote_summary}"
