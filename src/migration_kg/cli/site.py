@@ -62,13 +62,24 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
               help="Time limit of one SPARQL query, in seconds.")
 @click.option("--allow-service", is_flag=True, help="Let SPARQL queries use SERVICE (the server then fetches "
               "from the hosts the queries name).")
+@click.option("--max-queries", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="SPARQL queries run at once; more are answered 503 with Retry-After.")
+@click.option("--max-result-size", "max_result", default=50, show_default=True, type=click.IntRange(1, 4096),
+              help="Largest SPARQL answer, in MiB (413 beyond).")
+@click.option("--query-memory", default=1024, show_default=True, type=click.IntRange(64, 65536),
+              help="Memory one SPARQL query may use, in MiB (503 beyond).")
 @click.pass_obj
 def serve(settings: Settings, site_dir: Path, host: str, port: int, query_timeout: float,
-          allow_service: bool) -> None:
-    """Serve site/ with content negotiation (303 from /id/... by Accept) and a read-only SPARQL endpoint."""
+          allow_service: bool, max_queries: int, max_result: int, query_memory: int) -> None:
+    """Serve site/ with content negotiation (303 from /id/... by Accept) and a read-only SPARQL endpoint.
+
+    Every SPARQL query has a time limit, an answer-size limit and a memory budget; at most --max-queries run at
+    once.
+    """
     from migration_kg.site.server import make_server
 
-    server = make_server(site_dir, host, port, query_timeout, allow_service)
+    server = make_server(site_dir, host, port, query_timeout, allow_service, max_queries=max_queries,
+                         max_result=max_result << 20, query_memory=query_memory << 20)
     server.verbose = settings.verbosity > 0  # type: ignore[attr-defined]
     if not settings.quiet:
         click.echo(f"serving {site_dir} at {server.url}/ (SPARQL at {server.url}/sparql); Ctrl-C stops")

@@ -113,23 +113,31 @@ def dump(settings: Any, source: Path, out: Path | None, graph: str, default_grap
 
 @click.command("sparql-server")
 @dist_option
-@click.option("--bind", default="127.0.0.1:7878", show_default=True, help="HOST:PORT to listen on.")
+@click.option("--bind", default="127.0.0.1:7878", show_default=True,
+              help="HOST:PORT to listen on (it has no authentication: keep it on 127.0.0.1).")
 @graph_option
+@click.option("--writable", is_flag=True, help="Accept SPARQL updates (and LOAD, which fetches from other hosts); "
+              "read-only by default.")
 @click.pass_obj
-def sparql_server(settings: Any, source: Path, bind: str, graph: str) -> None:
+def sparql_server(settings: Any, source: Path, bind: str, graph: str, writable: bool) -> None:
     """Start a local Oxigraph SPARQL server preloaded with dist/; Ctrl-C stops it.
 
-    Queries without GRAPH see the loaded graph. Needs the oxigraph package: pip install 'migration-kg[server]'.
+    A local tool: read-only unless --writable, without authentication, on 127.0.0.1 by default. Queries without
+    GRAPH see the loaded graph. Needs the oxigraph package: pip install 'migration-kg[server]'.
     Exit codes: 0 stopped, 2 bad input, 25 the server could not start.
     """
+    from migration_kg.store.server import parse_bind, warnings_for
     from migration_kg.store.server import sparql_server as start
+
+    for note in warnings_for(parse_bind(bind)[0], writable):
+        click.echo(f"warning: {note}", err=True)
 
     def stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        with start(source, bind, graph) as server:
+        with start(source, bind, graph, writable=writable) as server:
             if not settings.quiet:
                 click.echo(f"SPARQL endpoint {server.query_url} with {server.triples:,} triples in <{server.graph}>; "
                            f"query page {server.page_url}; press Ctrl-C to stop")

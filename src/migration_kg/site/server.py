@@ -9,12 +9,18 @@
 - ``/sparql`` is a read-only SPARQL 1.1 Protocol endpoint (GET and POST); see :mod:`migration_kg.site.sparql`.
 - ``/`` follows Accept-Language: 302 to ``/fr/`` for a reader who prefers French, else the English home page;
   an entity negotiated to HTML goes to the page in the reader's language (:mod:`migration_kg.site.langneg`).
+
+Connections wait in a deep listen backlog and are served by a fixed pool of worker threads, so a burst of
+clients queues instead of being reset; a connection idle or trickling for longer than ``IDLE_TIMEOUT`` is closed,
+and while others wait, answers close their connection instead of keeping it alive.
 """
 
 from __future__ import annotations
 
 import posixpath
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import queue
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -23,7 +29,7 @@ from migration_kg.errors import InputError
 from migration_kg.site.conneg import CONTEXT_PATH, CORS, DOCUMENT_TYPES, THING_PATH, negotiate, wants_context
 from migration_kg.site.i18n import DEFAULT_LANGUAGE, in_language
 from migration_kg.site.langneg import negotiate_language
-from migration_kg.site.sparql import SparqlService
+from migration_kg.site.sparql import DEFAULT_MAX_QUERIES, DEFAULT_MAX_RESULT, DEFAULT_QUERY_MEMORY, SparqlService
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".ttl": "text/turtle; charset=utf-8",
@@ -34,6 +40,12 @@ CONTENT_TYPES = {
     ".conf": "text/plain; charset=utf-8", "": "text/plain; charset=utf-8", ".ico": "image/x-icon",
 }
 MAX_BODY = 1 << 20
+#: Connections the kernel queues before the server accepts them (the listen backlog).
+BACKLOG = 1024
+#: Worker threads answering requests.
+WORKERS = 32
+#: Seconds a connection may stay idle, or take to send its request, before it is closed.
+IDLE_TIMEOUT = 10.0
 
 
 class TraversalError(ValueError):
@@ -55,16 +67,45 @@ def site_file(root: Path, url_path: str) -> Path:
     return resolved
 
 
-class SiteServer(ThreadingHTTPServer):
-    """A threading HTTP server that knows its site directory and SPARQL service."""
+class SiteServer(HTTPServer):
+    """An HTTP server for one site directory and SPARQL service: a deep backlog and a bounded pool of workers."""
 
-    daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = BACKLOG
 
-    def __init__(self, address: tuple[str, int], site_dir: Path, sparql: SparqlService | None) -> None:
+    def __init__(self, address: tuple[str, int], site_dir: Path, sparql: SparqlService | None,
+                 workers: int = WORKERS) -> None:
         self.site_dir = site_dir.resolve()
         self.sparql = sparql
+        self._waiting: queue.Queue = queue.Queue()
         super().__init__(address, SiteHandler)
+        self._workers = [threading.Thread(target=self._work, name=f"serve-worker-{n}", daemon=True)
+                         for n in range(workers)]
+        for worker in self._workers:
+            worker.start()
+
+    @property
+    def busy(self) -> bool:
+        """True when accepted connections are waiting for a worker."""
+        return not self._waiting.empty()
+
+    def process_request(self, request: object, client_address: object) -> None:
+        self._waiting.put((request, client_address))
+
+    def _work(self) -> None:
+        while (item := self._waiting.get()) is not None:
+            request, client_address = item
+            try:
+                self.finish_request(request, client_address)  # type: ignore[arg-type]
+            except Exception:
+                self.handle_error(request, client_address)  # type: ignore[arg-type]
+            finally:
+                self.shutdown_request(request)  # type: ignore[arg-type]
+
+    def server_close(self) -> None:
+        super().server_close()
+        for _worker in self._workers:
+            self._waiting.put(None)
 
     @property
     def url(self) -> str:
@@ -78,6 +119,7 @@ class SiteHandler(BaseHTTPRequestHandler):
     server: SiteServer
     server_version = f"migration-kg/{__version__}"
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT
 
     def log_message(self, format: str, *args: object) -> None:
         if getattr(self.server, "verbose", False):
@@ -92,6 +134,9 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.send_header(*CORS)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
+        if self.server.busy:  # others are waiting for a worker: do not hold this one for an idle connection
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -208,19 +253,26 @@ class SiteHandler(BaseHTTPRequestHandler):
             self._text(404, "no SPARQL endpoint: site/download/migration-kg.nt is missing")
             return
         answer = self.server.sparql.query(query, self.headers.get("Accept"))
-        self._send(answer.status, answer.body, answer.content_type, {"Vary": "Accept"})
+        self._send(answer.status, answer.body, answer.content_type, {"Vary": "Accept", **answer.headers})
 
 
 def make_server(site_dir: Path | str, host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0,
-                allow_service: bool = False) -> SiteServer:
-    """A server for ``site_dir`` bound to ``host:port`` (port 0 picks a free one); call serve_forever()."""
+                allow_service: bool = False, *, max_queries: int = DEFAULT_MAX_QUERIES,
+                max_result: int = DEFAULT_MAX_RESULT, query_memory: int = DEFAULT_QUERY_MEMORY,
+                workers: int = WORKERS) -> SiteServer:
+    """A server for ``site_dir`` bound to ``host:port`` (port 0 picks a free one); call serve_forever().
+
+    ``timeout`` is the time limit of one SPARQL query; at most ``max_queries`` run at once, each answering at
+    most ``max_result`` bytes and growing by at most ``query_memory`` bytes of memory.
+    """
     site = Path(site_dir)
     if not (site / "index.html").is_file():
         raise InputError("not a published site (run `migration-kg publish` first)", site / "index.html")
     dump = site / "download" / "migration-kg.nt"
-    sparql = SparqlService(dump, timeout, allow_service) if dump.is_file() else None
+    sparql = SparqlService(dump, timeout, allow_service, max_queries, max_result, query_memory) \
+        if dump.is_file() else None
     try:
-        return SiteServer((host, port), site, sparql)
+        return SiteServer((host, port), site, sparql, workers)
     except OSError as error:
         raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from None
 

@@ -1,13 +1,16 @@
 """A local SPARQL endpoint in one step: Oxigraph (the ``oxigraph`` PyPI package) preloaded with ``dist/``.
 
-The graph is bulk-loaded with ``oxigraph load`` into a temporary directory, then ``oxigraph serve`` answers on
-``/query`` with its query page on ``/``; queries without ``GRAPH`` see the dataset graph (union default graph).
-The directory is removed when the server stops.
+The graph is bulk-loaded with ``oxigraph load`` into a temporary directory, then ``oxigraph serve-read-only``
+answers on ``/query`` with its query page on ``/``; queries without ``GRAPH`` see the dataset graph (union default
+graph). It is a local tool: it has no authentication, so it listens on 127.0.0.1 by default and refuses updates
+(and so ``LOAD``, which fetches from other hosts) unless started writable. The directory is removed when the
+server stops.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import shutil
 import socket
 import subprocess
@@ -35,6 +38,7 @@ class SparqlServer:
     triples: int
     location: Path
     process: subprocess.Popen = field(repr=False)
+    writable: bool = False
 
     @property
     def base(self) -> str:
@@ -73,6 +77,28 @@ def parse_bind(bind: str) -> tuple[str, int]:
     return host, int(port)
 
 
+def is_loopback(host: str) -> bool:
+    """True if ``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def warnings_for(host: str, writable: bool) -> list[str]:
+    """What to tell whoever starts the server about who can reach it and what it can be made to fetch."""
+    notes = []
+    if writable:
+        notes.append("the endpoint is writable without authentication: anyone who reaches it can change or delete "
+                     "the graph, and a SPARQL UPDATE such as LOAD makes it fetch from any host")
+    if not is_loopback(host):
+        notes.append(f"listening on {host}, reachable from other machines, without authentication; a query's "
+                     "SERVICE makes the server fetch from the host it names (keep it on 127.0.0.1)")
+    return notes
+
+
 def _check_port_free(host: str, port: int) -> None:
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
         try:
@@ -109,8 +135,9 @@ def _wait_until_ready(server: SparqlServer, timeout: float) -> None:
 
 @contextlib.contextmanager
 def sparql_server(source: Path | str = "dist", bind: str = "127.0.0.1:7878", graph: str = DATASET_IRI,
-                  timeout: float = 30.0) -> Iterator[SparqlServer]:
-    """Start Oxigraph preloaded with ``source`` in ``graph``; stop it and delete its data when the block ends."""
+                  timeout: float = 30.0, writable: bool = False) -> Iterator[SparqlServer]:
+    """Start Oxigraph preloaded with ``source`` in ``graph`` (read-only unless ``writable``); stop it and delete
+    its data when the block ends."""
     path = source_file(source)
     triples = scan(path, blank_nodes=True)
     host, port = parse_bind(bind)
@@ -121,9 +148,9 @@ def sparql_server(source: Path | str = "dist", bind: str = "127.0.0.1:7878", gra
         _run_loader(executable, location / "store", path, graph)
         with (location / "server.log").open("wb") as log:
             process = subprocess.Popen(
-                [executable, "serve", "--location", str(location / "store"), "--bind", f"{host}:{port}",
-                 "--union-default-graph"], stdout=log, stderr=subprocess.STDOUT)
-        server = SparqlServer(host, port, graph, triples, location, process)
+                [executable, "serve" if writable else "serve-read-only", "--location", str(location / "store"),
+                 "--bind", f"{host}:{port}", "--union-default-graph"], stdout=log, stderr=subprocess.STDOUT)
+        server = SparqlServer(host, port, graph, triples, location, process, writable)
         try:
             _wait_until_ready(server, timeout)
             yield server
