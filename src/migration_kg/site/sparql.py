@@ -132,6 +132,8 @@ def _cap_memory(budget: int) -> None:
 def _child(connection: object, store: ox.Store, query: str, accept: str | None, max_bytes: int,
            memory: int) -> None:
     _cap_memory(memory)
+    with open(os.devnull, "wb") as devnull:  # an allocation failure aborts with a backtrace: not for the log
+        os.dup2(devnull.fileno(), 2)
     try:
         answer = evaluate(store, query, accept, max_bytes)
     except MemoryError:
