@@ -148,8 +148,8 @@ def _note_plain_strings(params: dict[str, str], quiet: bool) -> None:
 @click.option("--endpoint", metavar="URL", default=None,
               help="Run on this SPARQL 1.1 endpoint instead; credentials only from MIGRATION_KG_SPARQL_TOKEN, or "
                    "MIGRATION_KG_SPARQL_USER and MIGRATION_KG_SPARQL_PASSWORD.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
-              help="Seconds to wait for the endpoint.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds to wait for the endpoint (default 30), or that the embedded query may run (default 300).")
 @click.option("--format", "output_format", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default=None,
               help="SELECT: table (default), csv, tsv, json (SPARQL results JSON), markdown. "
                    "CONSTRUCT/DESCRIBE: turtle (default), jsonld. ASK: table (true/false) or json.")
@@ -158,7 +158,7 @@ def _note_plain_strings(params: dict[str, str], quiet: bool) -> None:
                    "a number, or plain text. Repeatable.")
 @click.pass_context
 def query(ctx: click.Context, name_or_file: str | None, show_list: bool, lang: str, project_root: Path,
-          dist_dir: Path | None, endpoint: str | None, timeout: float, output_format: str | None,
+          dist_dir: Path | None, endpoint: str | None, timeout: float | None, output_format: str | None,
           params: tuple[str, ...]) -> None:
     """Ask the graph a question: NAME_OR_FILE is a name from queries/ (see --list) or a .rq file.
 
@@ -170,9 +170,10 @@ def query(ctx: click.Context, name_or_file: str | None, show_list: bool, lang: s
       1  ASK answered false
       2  usage or input error (a SPARQL syntax error names the file, line and column)
       3  endpoint (or SERVICE) unreachable
-      4  endpoint timeout
+      4  endpoint timeout, or the embedded query ran past --timeout
       5  endpoint HTTP error
       6  the endpoint's answer is not SPARQL results
+      7  the result is too large to read or hold (ask for less)
       70 internal error, 74 I/O error (e.g. stdout on a full disk)
     """
     from migration_kg.query.questions import (
@@ -180,7 +181,6 @@ def query(ctx: click.Context, name_or_file: str | None, show_list: bool, lang: s
         find_query,
         load_store,
         parse_params,
-        run_embedded,
         run_endpoint,
     )
 
@@ -203,9 +203,11 @@ def query(ctx: click.Context, name_or_file: str | None, show_list: bool, lang: s
     dist = dist_dir or project_root / "dist"
     context_file = _context_file(dist, project_root) if chosen == "jsonld" else None
     if endpoint:
-        result = run_endpoint(endpoint, question, bindings, timeout)
+        result = run_endpoint(endpoint, question, bindings, timeout or 30.0)
     else:
-        result = run_embedded(load_store(dist), question, bindings)
+        from migration_kg.query.embedded import DEFAULT_TIMEOUT, run_limited
+
+        result = run_limited(load_store(dist), question, bindings, timeout or DEFAULT_TIMEOUT)
     text = render(result, chosen, question.title(lang), context_file)
     if text is not None:
         click.echo(text, nl=False)
