@@ -243,8 +243,7 @@ def load_store(dist_dir: Path) -> ox.Store:
     return store
 
 
-def collect(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, form: str) -> QueryResult:
-    """A pyoxigraph answer as a QueryResult (rows, a boolean, or sorted triples)."""
+def _collect(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, form: str) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(form="ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
@@ -252,6 +251,10 @@ def collect(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, form:
         rows = [tuple(solution[name] for name in variables) for solution in answer]
         return QueryResult(form="SELECT", variables=variables, rows=rows)
     return QueryResult(form=form, triples=sorted(answer, key=str))
+
+
+#: A pyoxigraph answer as a QueryResult (rows, a boolean, or sorted triples); used by :mod:`.embedded` too.
+collect = _collect
 
 
 def run_embedded(store: ox.Store, query: QueryFile, bindings: Mapping[str, Term] | None = None) -> QueryResult:
@@ -262,7 +265,7 @@ def run_embedded(store: ox.Store, query: QueryFile, bindings: Mapping[str, Term]
     # Errors are raised after the except blocks: a traceback kept alive in a reference cycle would hold the
     # pyoxigraph result iterator, which must be freed on the thread that made it.
     try:
-        return collect(store.query(query.text, substitutions=substitutions), query.form)
+        return _collect(store.query(query.text, substitutions=substitutions), query.form)
     except SyntaxError as error:
         failure: Exception = syntax_error(error, query)
     except OSError as error:
@@ -314,7 +317,7 @@ def parse_answer(url: str, form: str, body: bytes, media_type: str, text: str = 
         results_format = ox.QueryResultsFormat.from_media_type(kind)
         if results_format is None:
             raise NotSparqlAnswerError(f"{url} answered {kind or 'no content type'}, not SPARQL results")
-        answer = collect(ox.parse_query_results(body, format=results_format), form)
+        answer = _collect(ox.parse_query_results(body, format=results_format), form)
     except SyntaxError as error:
         problem = str(error).splitlines()[0]
     else:
@@ -342,21 +345,17 @@ def _collect_graph(triples: Iterable[ox.Quad | ox.Triple], form: str) -> QueryRe
 
 def run_query(name_or_file: str | Path, *, project_root: Path | str = ".", dist_dir: Path | str | None = None,
               endpoint: str | None = None, params: Mapping[str, str] | None = None,
-              timeout: float | None = None) -> QueryResult:
+              timeout: float = 30.0) -> QueryResult:
     """Run one question of ``queries/`` (by name) or a ``.rq`` file: on the built graph, or on ``endpoint``.
 
-    ``timeout`` is how long to wait for the endpoint (default 30 s), or how long the embedded query may run
-    (default 300 s, see :mod:`migration_kg.query.embedded`).
+    ``timeout`` is for the endpoint; for an embedded run with a time limit, see :mod:`migration_kg.query.embedded`.
     """
-    from migration_kg.query.embedded import DEFAULT_TIMEOUT, run_limited
-
     root = Path(project_root)
     query = find_query(name_or_file, root / "queries")
     bindings = bindings_for(query, params)
     if endpoint:
-        return run_endpoint(endpoint, query, bindings, timeout or 30.0)
-    store = load_store(Path(dist_dir) if dist_dir else root / "dist")
-    return run_limited(store, query, bindings, timeout or DEFAULT_TIMEOUT)
+        return run_endpoint(endpoint, query, bindings, timeout)
+    return run_embedded(load_store(Path(dist_dir) if dist_dir else root / "dist"), query, bindings)
 
 
 def _json_term(term: Term) -> dict[str, str]:
