@@ -67,3 +67,12 @@ def test_statements_without_their_value_are_malformed() -> None:
            "statement": {"type": "uri", "value": "http://www.wikidata.org/entity/statement/x"}}
     with scripted(answer(results(row))) as server, pytest.raises(WikidataMalformedAnswerError, match=r"lacks \?value"):
         fetch_statements(client(server.url), ["Q1"], "P17")
+
+
+def test_an_error_body_is_scrubbed_before_it_is_shown() -> None:
+    from migration_kg.errors import WikidataHTTPError
+
+    body = b"Authorization: Basic bWU6czNjcjN0 token=abcdefgh12345"
+    with scripted(answer(body, "text/plain", status=400)) as server, pytest.raises(WikidataHTTPError) as caught:
+        client(server.url).select("ASK {}")
+    assert "bWU6czNjcjN0" not in str(caught.value) and "abcdefgh12345" not in str(caught.value)

@@ -23,6 +23,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from migration_kg import net
 from migration_kg.errors import (
     WikidataBannedError,
     WikidataError,
@@ -183,7 +184,7 @@ class WikidataClient:
         """The typed error for a status that retrying does not (or no longer) cure, in one line."""
         endpoint = _base(url)
         after = f" after {retries} {'retry' if retries == 1 else 'retries'}" if retries else ""
-        body = response.body.decode("utf-8", "replace")
+        body = net.scrub(response.body.decode("utf-8", "replace"))  # shown in messages: no credential in it
         status = response.status
         if timeout_in_body(body):
             return WikidataTimeoutError(f"HTTP {status}: the query hit the service's own time limit "
