@@ -118,3 +118,30 @@ def answer(body: bytes, content_type: str = "application/sparql-results+json", s
     def respond(handler: http.server.BaseHTTPRequestHandler, _seen: Seen) -> None:
         send(handler, status, body, content_type)
     return respond
+
+
+MONTREAL = "https://w3id.org/migration-kg/id/city/montreal"
+#: A label that ends a <script> element, opens an HTML comment in it, and carries an event handler.
+HOSTILE_LABEL = 'Montreal <!--<script> </script><img src=x onerror="alert(1)"> \u2028 & done'
+
+
+def render_hostile_site(dist_dir, project_root) -> dict:
+    """The site rendered from the built graph plus a hostile label and javascript: links (validation bypassed,
+    as if the graph had been edited after the build)."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS, XSD
+
+    from migration_kg.graph.jsonld import load_context
+    from migration_kg.graph.load import load_graph
+    from migration_kg.project import Project
+    from migration_kg.site.publish import render_site
+
+    data = load_graph([dist_dir / "migration-kg.nt"])
+    city = URIRef(MONTREAL)
+    data.remove((city, RDFS.label, Literal("Montreal", lang="en")))
+    data.add((city, RDFS.label, Literal(HOSTILE_LABEL, lang="en")))
+    data.add((city, RDFS.seeAlso, URIRef("javascript:alert(document.domain)")))
+    data.add((city, RDFS.seeAlso, Literal("java\tscript:alert(2)", datatype=XSD.anyURI)))
+    files, _stats = render_site(data, load_graph([dist_dir / "ontology.ttl"]), load_context(
+        dist_dir / "context.jsonld"), dist_dir, Project.at(project_root), "0.1.0", "2026-11-29")
+    return files

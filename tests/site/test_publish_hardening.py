@@ -7,34 +7,22 @@ import json
 import shutil
 from pathlib import Path
 
+import hostile
 import html5lib
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, XSD
+from rdflib import Graph, URIRef
 
 from migration_kg.cli.main import main
-from migration_kg.graph.jsonld import load_context
-from migration_kg.graph.load import load_graph
-from migration_kg.project import Project
 from migration_kg.site.html import json_for_script, page, safe_href, unlink_unsafe
-from migration_kg.site.publish import render_site
 
-MONTREAL = URIRef("https://w3id.org/migration-kg/id/city/montreal")
-HOSTILE_LABEL = 'Montreal <!--<script> </script><img src=x onerror="alert(1)"> \u2028 & done'
+MONTREAL = URIRef(hostile.MONTREAL)
+HOSTILE_LABEL = hostile.HOSTILE_LABEL
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 @pytest.fixture(scope="module")
 def hostile_site(dist_dir: Path, project_root: Path) -> dict[str, str | bytes]:
-    """The site rendered from the built graph plus a hostile label and a javascript: link (validation bypassed)."""
-    data = load_graph([dist_dir / "migration-kg.nt"])
-    data.remove((MONTREAL, RDFS.label, Literal("Montreal", lang="en")))
-    data.add((MONTREAL, RDFS.label, Literal(HOSTILE_LABEL, lang="en")))
-    data.add((MONTREAL, RDFS.seeAlso, URIRef("javascript:alert(document.domain)")))
-    data.add((MONTREAL, RDFS.seeAlso, Literal("java\tscript:alert(2)", datatype=XSD.anyURI)))
-    files, _stats = render_site(data, load_graph([dist_dir / "ontology.ttl"]), load_context(
-        dist_dir / "context.jsonld"), dist_dir, Project.at(project_root), "0.1.0", "2026-11-29")
-    return files
+    return hostile.render_hostile_site(dist_dir, project_root)
 
 
 def _strings(value: object) -> set[str]:
