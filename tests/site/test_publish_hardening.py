@@ -13,7 +13,8 @@ import pytest
 from rdflib import Graph, URIRef
 
 from migration_kg.cli.main import main
-from migration_kg.site.html import json_for_script, page, safe_href, unlink_unsafe
+from migration_kg.site.frame import page
+from migration_kg.site.html import json_for_script, safe_href, unlink_unsafe
 
 MONTREAL = URIRef(hostile.MONTREAL)
 HOSTILE_LABEL = hostile.HOSTILE_LABEL
