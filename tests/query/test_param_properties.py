@@ -3,6 +3,8 @@ data, on both paths (embedded substitutions and the endpoint's VALUES clause), a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 from migration_kg.errors import UsageError
 from migration_kg.query.questions import parse_params, parse_term, values_clause
 
-BOUNDED = settings(max_examples=200, deadline=1000)
+BOUNDED = settings(max_examples=200, deadline=1000, derandomize=True)
 PIECES = st.sampled_from(['"', "'", "<", ">", "{", "}", "}}", " ", "\n", "\\", "\\u0022", "@en", "^^", "xsd:integer",
                           "<http://example.org/x>", "city:athens", "DROP ALL", "} ; DELETE WHERE { ?s ?p ?o } #",
                           "#", "?x", "$x", "1", "-2.5", "true", "e", "_:b", "\x00", "é", "\u2028"])
@@ -36,7 +38,17 @@ def test_a_value_is_one_term_bound_as_data_by_values(value: str) -> None:
 def test_a_value_is_the_same_term_through_substitutions(value: str) -> None:
     term = parse_term(value)
     rows = list(STORE.query("SELECT ?x WHERE { ?s ?p ?o }", substitutions={ox.Variable("x"): term}))
-    assert [row["x"] for row in rows] == [term]
+    assert len(rows) == 1
+    assert same_term(rows[0]["x"], term)
+
+
+def same_term(found: object, term: object) -> bool:
+    """Equal terms; pyoxigraph writes a substituted number in its canonical form ("00" comes back as "0")."""
+    if found == term:
+        return True
+    numeric = ("integer", "decimal")
+    return (isinstance(found, ox.Literal) and isinstance(term, ox.Literal) and found.datatype == term.datatype
+            and term.datatype.value.rsplit("#", 1)[-1] in numeric and Decimal(found.value) == Decimal(term.value))
 
 
 @BOUNDED
