@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migration_kg.errors import UsageError
-from migration_kg.query.questions import parse_params, parse_term, values_clause
+from migration_kg.query.portable import bound_text
+from migration_kg.query.questions import parse_params, parse_term
 
 BOUNDED = settings(max_examples=200, deadline=1000, derandomize=True)
 PIECES = st.sampled_from(['"', "'", "<", ">", "{", "}", "}}", " ", "\n", "\\", "\\u0022", "@en", "^^", "xsd:integer",
@@ -26,9 +27,10 @@ STORE.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://exa
 @BOUNDED
 @given(VALUES)
 def test_a_value_is_one_term_bound_as_data_by_values(value: str) -> None:
+    """The endpoint path: a VALUES block opening the WHERE clause, written from the parsed term."""
     term = parse_term(value)
     assert isinstance(term, ox.NamedNode | ox.Literal)
-    query = "SELECT ?x (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?x" + values_clause({"x": term})
+    query = bound_text("SELECT ?x (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?x", {"x": term})
     rows = list(STORE.query(query))
     assert len(rows) == 1 and rows[0]["x"] == term and rows[0]["n"].value == "1"
 
