@@ -45,9 +45,10 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
         result = run_publish(project_root, dist_dir, out_dir, build_if_missing=not no_build, issued=issued,
                              progress=step, sparql_endpoint=sparql_endpoint, site_url=site_url)
     if not settings.quiet:
+        click.echo(result.validated)
         source = "built dist/ first, then " if result.built_dist else ""
         click.echo(f"{source}published {result.entities} entities ({result.triples} triples) as {result.pages} "
-                   f"HTML pages, {len(result.files)} files in {shown(result.out_dir)}; {result.validated}")
+                   f"HTML pages, {len(result.files)} files in {shown(result.out_dir)}")
         for note in result.map_notes():
             click.echo(note, err=True)
 
