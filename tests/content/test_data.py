@@ -122,6 +122,7 @@ def test_wikidata_links_are_confirmed_ones(data: Graph) -> None:
     links = {(s, o) for s, o in data.subject_objects(OWL.sameAs)}
     assert (iri("city/montreal"), WD.Q340) in links
     assert (iri("person/ahmed-hussen"), WD.Q16211070) in links
+    assert (iri("city/los-angeles"), WD.Q65) in links and (iri("person/george-soros"), WD.Q12908) in links
     assert all(str(o).startswith(str(WD) + "Q") for _, o in links)
     assert not any(s == iri("person/valerie-plante") for s, _ in links), "Plante's QID was not confirmed"
 

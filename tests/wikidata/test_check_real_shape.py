@@ -4,9 +4,11 @@ items written in that shape, served by a real Oxigraph (see tests/wikidata/conft
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from rdflib import OWL, Graph
 
 from migration_kg.cli.main import main
 from migration_kg.wikidata.answers import TimeValue
@@ -18,6 +20,8 @@ from migration_kg.wikidata.queries import fetch_items, fetch_statements
 
 pytestmark = pytest.mark.server
 
+ID = "https://w3id.org/migration-kg/id/"
+WD = "http://www.wikidata.org/entity/"
 PLANTED = Path(__file__).resolve().parents[1] / "fixtures" / "wikidata" / "real-shape" / "our-graph.ttl"
 
 
@@ -101,16 +105,35 @@ def test_date_helpers() -> None:
     assert TimeValue("2016-02-01T00:00:00Z", 10).bounds() == ("2016-02-01", "2016-02-29")
 
 
+def _linked_entities(project_root: Path) -> set[str]:
+    """The CURIEs (``city:montreal``) of every entity of data/ that has an owl:sameAs link to a Wikidata item."""
+    data = Graph()
+    for path in sorted((project_root / "data").glob("*.ttl")):
+        data.parse(path, format="turtle")
+    return {str(s).removeprefix(ID).replace("/", ":", 1) for s, o in data.subject_objects(OWL.sameAs)
+            if str(o).startswith(WD) and str(s).startswith(ID)}
+
+
 def test_our_own_data_has_no_wrong_link(runner, project_root: Path, real_shape_endpoint: str, tmp_path: Path) -> None:
     result = runner.invoke(main, ["link", "check", "--project", str(project_root), "--endpoint", real_shape_endpoint,
                                   "--no-cache", "--format", "csv", "--output", str(tmp_path / "report.csv")])
     assert result.exit_code == 0, result.output
-    assert ("checked 24 links with 90 checks (83 ok, 0 wrong, 0 warning, 7 not-comparable); "
-            "0 links with a wrong check") in result.output
     with (tmp_path / "report.csv").open(encoding="utf-8") as stream:
         report = list(csv.DictReader(stream))
+    linked = _linked_entities(project_root)
+    assert {r["entity"] for r in report} == linked and len(linked) > 20
+    verdicts = Counter(r["verdict"] for r in report)
+    assert set(verdicts) == {"ok", "not-comparable"}
+    assert (f"checked {len(linked)} links with {len(report)} checks ({verdicts['ok']} ok, 0 wrong, 0 warning, "
+            f"{verdicts['not-comparable']} not-comparable); 0 links with a wrong check") in result.output
+    for row in (r for r in report if r["verdict"] == "not-comparable"):  # only where our side has no QID
+        assert "(no QID)" in row["ours"] or row["wikidata"] == "(our office has no QID)", row
     not_ok = {(r["entity"], r["check"]) for r in report if r["verdict"] != "ok"}
     assert ("city:montreal", "mayor on 2018-12-07") in not_ok  # our Valérie Plante has no QID yet
+    assert ("city:los-angeles", "mayor on 2018-12-07") in not_ok  # nor has our Eric Garcetti
+    for entity, checks in (("city:los-angeles", ("item", "type", "label", "country")),
+                           ("person:george-soros", ("item", "type", "label"))):
+        assert {r["check"] for r in report if r["entity"] == entity and r["verdict"] == "ok"} == set(checks), entity
 
 
 def test_cli_planted_graph_exits_1_with_its_summary(runner, project_root: Path, real_shape_endpoint: str,
