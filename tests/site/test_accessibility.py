@@ -7,12 +7,11 @@ saved to test-artifacts/axe/ and every page photographed to test-artifacts/scree
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browsing import ARGS, ARTIFACTS, CHROMIUM, shot
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browsing import ARTIFACTS, shot
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.server
 
@@ -27,14 +26,6 @@ PAGES = {
     "query": "query.html",
 }
 BLOCKING = ("serious", "critical")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,20 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browsing import ARGS, CHROMIUM, shot
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browsing import shot
+from playwright.sync_api import Browser, Page, expect
 
 from migration_kg.site.labels import overlaps, text_box, text_width
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _open(browser: Browser, locale: str = "en-GB", width: int = 1280) -> Page:

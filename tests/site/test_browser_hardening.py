@@ -3,31 +3,18 @@ no script from a label or an IRI runs, and a ``javascript:`` IRI is text, not a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hostile import HOSTILE_LABEL, render_hostile_site
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.server
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
 def hostile_site(dist_dir: Path, project_root: Path) -> dict:
     return render_hostile_site(dist_dir, project_root)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def test_hostile_pages_stay_whole_and_run_nothing(browser: Browser, hostile_site, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from migration_kg.site.langneg import (
     nginx_home_location,
     nginx_language_map,
 )
+from migration_kg.site.qvalues import quality_value
 
 #: Media type -> document suffix, in the server's order of preference for ties.
 DOCUMENT_TYPES: dict[str, str] = {
@@ -71,16 +72,7 @@ def parse_accept(header: str) -> list[MediaRange]:
         main, sub = media.split("/")
         if not main or not sub or (main == "*" and sub != "*"):
             continue
-        quality = 1.0
-        for parameter in parts[1:]:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value.strip())
-                except ValueError:
-                    quality = 0.0
-                if not 0.0 <= quality <= 1.0:
-                    quality = 0.0
+        quality = quality_value(parts[1:])
         ranges.append(MediaRange(main, sub, quality))
     return ranges
 

@@ -10,6 +10,7 @@ reader's languages in order of preference).
 from __future__ import annotations
 
 from migration_kg.site.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from migration_kg.site.qvalues import quality_value
 
 #: French is listed before any English range: ``fr``, ``fr-CA``, ``de, fr;q=0.8, en;q=0.5`` but not
 #: ``en-GB, fr``. Anchored at the start; each earlier element must not be an English range. The same
@@ -25,16 +26,7 @@ def parse_accept_language(header: str) -> list[tuple[str, float]]:
         tag = parts[0].lower()
         if not tag or not all(piece.isalnum() or piece == "*" for piece in tag.split("-")):
             continue
-        quality = 1.0
-        for parameter in parts[1:]:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value.strip())
-                except ValueError:
-                    quality = 0.0
-                if not 0.0 <= quality <= 1.0:
-                    quality = 0.0
+        quality = quality_value(parts[1:])
         ranges.append((tag, quality))
     return ranges
 
