@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import apache_server
 
 pytestmark = pytest.mark.server
 
@@ -91,31 +92,13 @@ def _wait(process: subprocess.Popen, port: int, name: str) -> None:
             time.sleep(0.1)
 
 
-APACHE_MODULES = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "headers")
-
-
 @pytest.fixture(scope="module")
 def apache(hosted_site: Path) -> Iterator[tuple[str, int]]:
     """Apache httpd in the foreground (User nobody) with AllowOverride All on the published site as it is."""
-    binary = shutil.which("apache2") or "/usr/sbin/apache2"
-    assert Path(binary).is_file(), "apache2 is missing: run scripts/install-system-packages"
     work = Path(tempfile.mkdtemp(prefix="mkg-apache-"))
     try:
-        root = hosted_site
-        port = _free_port()
-        modules = "\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES)
-        (work / "httpd.conf").write_text(
-            f"ServerRoot {work}\n{modules}\nListen 127.0.0.1:{port}\nServerName localhost\n"
-            f"PidFile {work}/httpd.pid\nErrorLog {work}/error.log\nDefaultRuntimeDir {work}\n"
-            "User nobody\nGroup nogroup\nTypesConfig /etc/mime.types\n"
-            f"DocumentRoot {root}\n<Directory {root}>\n    AllowOverride All\n    Require all granted\n"
-            "</Directory>\n", encoding="utf-8")
-        process = subprocess.Popen([binary, "-X", "-f", str(work / "httpd.conf")],
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        _wait(process, port, "apache2")
-        yield "127.0.0.1", port
-        process.terminate()
-        process.wait(timeout=10)
+        with apache_server(hosted_site, work) as port:
+            yield "127.0.0.1", port
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
