@@ -23,9 +23,11 @@ from migration_kg.cli.common import Settings, progress_display, project_option, 
 @click.option("--site-url", default=None, metavar="URL", envvar="MIGRATION_KG_SITE_URL",
               help="Where site/ will be hosted: also write site/w3id/ (.htaccess and README.md for w3id.org) "
                    "redirecting https://w3id.org/migration-kg/ there [env MIGRATION_KG_SITE_URL].")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that write the entities' pages (default: one per processor).")
 @click.pass_obj
 def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_dir: Path | None, no_build: bool,
-            issued: str | None, sparql_endpoint: str | None, site_url: str | None) -> None:
+            issued: str | None, sparql_endpoint: str | None, site_url: str | None, jobs: int | None) -> None:
     """Write the Linked Data site: entity pages and documents, index, ontology page, VoID/DCAT, hosting rules.
 
     The graph is validated first (shapes, QC queries, quotes), whatever dist/'s own report says.
@@ -43,12 +45,13 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
             raise UsageError(f"--issued {issued!r} is not a date (YYYY-MM-DD)") from None
     with progress_display(settings) as step:
         result = run_publish(project_root, dist_dir, out_dir, build_if_missing=not no_build, issued=issued,
-                             progress=step, sparql_endpoint=sparql_endpoint, site_url=site_url)
+                             progress=step, sparql_endpoint=sparql_endpoint, site_url=site_url, workers=jobs)
     if not settings.quiet:
         click.echo(result.validated)
         source = "built dist/ first, then " if result.built_dist else ""
+        kept = f"; {result.rewritten} rewritten, {result.unchanged} unchanged" if result.unchanged else ""
         click.echo(f"{source}published {result.entities} entities ({result.triples} triples) as {result.pages} "
-                   f"HTML pages, {len(result.files)} files in {shown(result.out_dir)}")
+                   f"HTML pages, {len(result.files)} files in {shown(result.out_dir)}{kept}")
         for note in result.map_notes():
             click.echo(note, err=True)
 

@@ -92,6 +92,16 @@ class TripleSource:
             if (quad.predicate, quad.object) not in self._left_out.get(quad.subject, ()):
                 yield quad
 
+    @property
+    def native(self) -> bool:
+        """Whether the source is a store that can dump its own N-Triples (see :mod:`migration_kg.graph.native`)."""
+        return isinstance(self.source, ox.Store)
+
+    def left_out(self) -> list[ox.Quad]:
+        """The statements of the store that are not part of the graph."""
+        return [ox.Quad(subject, predicate, value, ox.DefaultGraph())  # type: ignore[arg-type]
+                for subject, pairs in self._left_out.items() for predicate, value in pairs]
+
     def subjects(self) -> list[Term]:
         if isinstance(self.source, ox.Dataset):
             found = {quad.subject for quad in self.source}

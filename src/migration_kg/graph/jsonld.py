@@ -59,6 +59,18 @@ class Context:
                     language_map=value.get("@container") == "@language")
         self._by_length = sorted(self.prefixes.items(), key=lambda item: -len(item[1]))
         self._compacted: dict[str, str] = {}
+        self._dumped: dict[str, str] = {}
+
+    def dumped(self, indent: str) -> str:
+        """The context object as JSON at the first nesting level, indented by ``indent`` (written once)."""
+        found = self._dumped.get(indent)
+        if found is None:
+            found = self._dumped[indent] = _dump(self.document["@context"], 1, indent)
+        return found
+
+    def header(self) -> str:
+        """The start of a JSON-LD file with this context embedded, up to its ``@graph`` array."""
+        return '{\n  "@context": ' + self.dumped("  ") + ',\n  "@graph": ['
 
     @classmethod
     def from_file(cls, path: Path) -> Context:
@@ -218,31 +230,43 @@ class JsonLdWriter:
         self.out = out
         self.context = context
         self.count = 0
-        out.write('{\n  "@context": ' + _dump(context.document["@context"], 1) + ',\n  "@graph": [')
+        out.write(context.header())
 
     def block(self, block: Block) -> None:
-        self.out.write((",\n    " if self.count else "\n    ") + _dump(node_from_block(block, self.context), 2))
+        self.node(node_from_block(block, self.context))
+
+    def node(self, node: dict[str, Any]) -> None:
+        """Write one node object, as made by :func:`node_from_block`."""
+        self.out.write((",\n    " if self.count else "\n    ") + _dump(node, 2))
         self.count += 1
 
     def close(self) -> None:
         self.out.write("\n  ]\n}\n" if self.count else "]\n}\n")
 
 
-def _dump(value: Any, level: int) -> str:
-    """``value`` as json.dumps(indent=2, ensure_ascii=False) writes it at nesting ``level`` (C string escaping)."""
+def _dump(value: Any, level: int, indent: str = "  ") -> str:
+    """``value`` as json.dumps(indent=len(indent), ensure_ascii=False) writes it at nesting ``level`` (C string
+    escaping)."""
     if isinstance(value, str):
         return _string(value)
-    inner, outer = "\n" + "  " * (level + 1), "\n" + "  " * level
+    inner, outer = "\n" + indent * (level + 1), "\n" + indent * level
     if isinstance(value, dict):
         if not value:
             return "{}"
-        items = (f"{_string(key)}: {_dump(item, level + 1)}" for key, item in value.items())
+        items = (f"{_string(key)}: {_dump(item, level + 1, indent)}" for key, item in value.items())
         return "{" + inner + ("," + inner).join(items) + outer + "}"
     if isinstance(value, list):
         if not value:
             return "[]"
-        return "[" + inner + ("," + inner).join(_dump(item, level + 1) for item in value) + outer + "]"
+        return "[" + inner + ("," + inner).join(_dump(item, level + 1, indent) for item in value) + outer + "]"
     return json.dumps(value)
+
+
+def dump_document(nodes: list[dict[str, Any]], context: Context, indent: str) -> str:
+    """The document ``{"@context": ..., "@graph": nodes}`` as ``json.dumps(document, indent=len(indent),
+    ensure_ascii=False)`` writes it."""
+    return ("{\n" + indent + '"@context": ' + context.dumped(indent) + ",\n" + indent + '"@graph": '
+            + _dump(nodes, 1, indent) + "\n}")
 
 
 def load_context(path: Path) -> Context:

@@ -18,6 +18,7 @@ from rdflib import Graph
 
 from migration_kg.graph import jsonld
 from migration_kg.graph.blocks import Block, TripleSource
+from migration_kg.graph.native import sorted_lines, write_native
 from migration_kg.graph.writers import NTriplesWriter, OxigraphWriter
 from migration_kg.namespaces import PREFIXES
 
@@ -90,6 +91,10 @@ def write_formats(source: TripleSource, streams: dict[str, TextIO], context: jso
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if source.native:
+            write_native(sorted_lines(source.source, source.left_out()), streams, context,  # type: ignore[arg-type]
+                         dict(sorted(_prefixes(source).items())))
+            return
         writers = [FORMATS[name].open(stream, context, source) for name, stream in streams.items()]
         for block in source:
             for writer in writers:

@@ -59,8 +59,15 @@ class OxigraphWriter:
     def flush(self) -> None:
         if not self.statements:
             return
+        self.write_statements(self.statements)
+        self.statements, self.subjects = [], 0
+
+    def write_statements(self, statements: list[ox.Triple] | list[ox.Quad]) -> None:
+        """Serialize whole subjects' statements (each subject's types first) after what was written so far."""
+        if not statements:
+            return
         syntax = ox.RdfFormat.TRIG if self.format == ox.RdfFormat.TURTLE else self.format
-        data = ox.serialize(self.statements, format=syntax, prefixes=self.prefixes)
+        data = ox.serialize(statements, format=syntax, prefixes=self.prefixes)
         if self.format == ox.RdfFormat.TURTLE:  # drop the prefix lines: one per prefix
             start = 0
             for _ in self.prefixes:
@@ -70,7 +77,6 @@ class OxigraphWriter:
             start = data.index(b"\n", data.index(b"\n<rdf:RDF") + 1) + 1
             body = data[start:data.rindex(b"</rdf:RDF>")]
         self.out.write(body.decode("utf-8"))
-        self.statements, self.subjects = [], 0
 
     def close(self) -> None:
         self.flush()

@@ -8,6 +8,7 @@ a million triples fit in well under a gigabyte. An rdflib graph of the data is o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -146,10 +147,21 @@ def render_outputs(loaded: LoadedProject, report: ValidationReport) -> dict[str,
     return files
 
 
+def _raise_if_not_conforming(report: ValidationReport) -> None:
+    if not report.conforms:
+        error = NotConformingError(
+            f"the data does not conform: {len(report.violations)} violations; {report.quote_summary}")
+        error.report = report  # type: ignore[attr-defined]
+        raise error
+
+
 def build(project_root: Path | str = ".", out_dir: Path | str | None = None,
           progress: Progress | None = None, engine: str = "fast",
           sources: Sequence[Path | str] | None = None) -> BuildResult:
     """Load, validate and write the knowledge graph; raise NotConformingError (dist/ untouched) if invalid.
+
+    The graph is written into the staging directory while it is validated (on a second thread: Oxigraph
+    evaluates queries without holding the GIL); if it does not conform, the staging directory is dropped.
 
     ``engine`` is the SHACL engine: ``fast`` (SPARQL on pyoxigraph) or ``pyshacl`` (the reference).
     ``sources`` are the folders of source texts that quotes are checked against (default: see
@@ -159,16 +171,29 @@ def build(project_root: Path | str = ".", out_dir: Path | str | None = None,
     project = Project.at(project_root)
     target = Path(out_dir) if out_dir is not None else project.root / "dist"
     loaded = load_project(project, step)
-    step("validating (SHACL, quality-control queries and quotes)")
-    report = validate_loaded(loaded, engine, sources)
-    if not report.conforms:
-        error = NotConformingError(
-            f"the data does not conform: {len(report.violations)} violations; {report.quote_summary}")
-        error.report = report  # type: ignore[attr-defined]
-        raise error
-    step("writing outputs")
+    step("validating (SHACL, quality-control queries and quotes) while writing the outputs")
     # Blank nodes are labelled (and may be refused) before the staging folder exists, so a failure leaves none.
     source = loaded.data_source()
-    files = write_atomically(target, render_outputs(loaded, report),
-                             lambda staging: write_graph_files(loaded, staging, source))
-    return BuildResult(out_dir=target, report=report, triples=loaded.triples, files=files)
+    found: list[ValidationReport] = []
+
+    def write(staging: Path) -> list[str]:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate") as pool:
+            checking = pool.submit(validate_loaded, loaded, engine, sources)
+            try:
+                names = write_graph_files(loaded, staging, source)
+            except Exception:
+                _raise_if_not_conforming(checking.result())  # the more useful error, if there is one
+                raise
+            report = checking.result()
+        found.append(report)
+        _raise_if_not_conforming(report)
+        outputs = render_outputs(loaded, report)
+        for name, content in sorted(outputs.items()):
+            if isinstance(content, str):
+                (staging / name).write_text(content, encoding="utf-8", newline="\n")
+            else:
+                (staging / name).write_bytes(content)
+        return [*names, *outputs]
+
+    files = write_atomically(target, {}, write)
+    return BuildResult(out_dir=target, report=found[0], triples=loaded.triples, files=files)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from concurrent.futures import Executor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 import pyoxigraph as ox
@@ -46,6 +46,21 @@ DETECTABLE = {*VALUE_PARAMETERS, "minCount", "maxCount", "hasValue", "uniqueLang
 DIRECT = {"pattern", "sparql", "closed", *PAIR_PARAMETERS}
 #: How nested focus nodes are reached: the top-level focus pattern, then the path of each enclosing shape.
 Chain = tuple[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Detector:
+    """The part of a detector query that checks the property shapes of one path: the path, the variable its value
+    nodes are bound to, per-value bindings, the group tests (cardinality, hasValue...), the condition every value
+    must meet, whether it needs grouping, and the shapes whose constraints it covers."""
+
+    path: str
+    value: str
+    binds: list[str]
+    tests: list[str]
+    condition: str
+    counting: bool
+    members: list[Shape]
 
 
 class FastValidator(ComponentTasks):
@@ -157,9 +172,13 @@ class FastValidator(ComponentTasks):
                 raise UnsupportedShaclFeature("sh:property pointing to a shape without sh:path", node)
             if not inner.deactivated:
                 by_path.setdefault(inner.sparql_path, []).append(inner)
+        detectors = []
         for members in by_path.values():
-            tasks.extend(self.property_tasks(members, focus, chain))
-        return tasks
+            more, detector = self.property_parts(members, focus, chain)
+            tasks.extend(more)
+            if detector is not None:
+                detectors.append(detector)
+        return tasks + self.detector_tasks(detectors, focus)
 
     def nested(self, node: Node, focus: str, path: str, chain: Chain | None) -> list[Task]:
         """The tasks of the shape at ``node``, nested by sh:property in a property shape with ``path``: its focus
@@ -197,41 +216,80 @@ class FastValidator(ComponentTasks):
 
     def property_tasks(self, members: list[Shape], focus: str, chain: Chain | None = None) -> list[Task]:
         """Tasks for property shapes that share one path: one detector for them all, then the rest."""
+        tasks, detector = self.property_parts(members, focus, chain)
+        return tasks + self.detector_tasks([detector] if detector else [], focus)
+
+    def property_parts(self, members: list[Shape], focus: str, chain: Chain | None = None
+                       ) -> tuple[list[Task], Detector | None]:
+        """The tasks of property shapes that share one path, but for their detector, which is returned apart so that
+        the detectors of a node shape's paths can be asked in one query (:meth:`detector_tasks`)."""
         path = members[0].sparql_path
         tasks: list[Task] = []
+        for member in members:
+            for node in member.parameters.get("property", []):
+                tasks.extend(self.nested(node, focus, path, chain))
+        tasks += [task for m in members for task in self.constraint_tasks(m, DIRECT, focus)]
+        tasks += [task for m in members for task in self.custom_tasks(m, focus)]
+        if not any(name in DETECTABLE for m in members for name in m.parameters):
+            return tasks, None
+        value = self.conditions.fresh("value")
         binds, tests = [], []
         counting = any(name in member.parameters for member in members
                        for name in ("minCount", "maxCount", "hasValue", "uniqueLang", "qualifiedValueShape"))
         for member in members:
-            for node in member.parameters.get("property", []):
-                tasks.extend(self.nested(node, focus, path, chain))
             if "minCount" in member.parameters and member.integer("minCount") > 0:
-                tests.append(f"COUNT(DISTINCT ?value) < {member.integer('minCount')}")
+                tests.append(f"COUNT(DISTINCT {value}) < {member.integer('minCount')}")
             if "maxCount" in member.parameters:
-                tests.append(f"COUNT(DISTINCT ?value) > {member.integer('maxCount')}")
+                tests.append(f"COUNT(DISTINCT {value}) > {member.integer('maxCount')}")
             for argument in member.parameters.get("hasValue", []):
                 constant = self.conditions.constant(argument)
-                tests.append(f"SUM(IF(BOUND(?value) && sameTerm(?value, {constant}), 1, 0)) = 0")
+                tests.append(f"SUM(IF(BOUND({value}) && sameTerm({value}, {constant}), 1, 0)) = 0")
             if is_true(member.parameters.get("uniqueLang", [None])[0]):
                 tagged, lang = self.conditions.fresh("tagged"), self.conditions.fresh("lang")
-                condition = "isLiteral(?value) && LANG(?value) != \"\""
-                binds.append(f"BIND(IF({condition}, ?value, ?_unbound) AS {tagged}) "
-                             f"BIND(IF({condition}, LCASE(LANG(?value)), ?_unbound) AS {lang})")
+                condition = f"isLiteral({value}) && LANG({value}) != \"\""
+                binds.append(f"BIND(IF({condition}, {value}, ?_unbound) AS {tagged}) "
+                             f"BIND(IF({condition}, LCASE(LANG({value})), ?_unbound) AS {lang})")
                 tests.append(f"COUNT(DISTINCT {tagged}) > COUNT(DISTINCT {lang})")
             for node in member.parameters.get("qualifiedValueShape", []):
                 qualified = self.conditions.fresh("qualified")
-                conforms = self.qualified_condition(member, node, "?value")
-                binds.append(f"BIND(IF(COALESCE({conforms}, false), ?value, ?_unbound) AS {qualified})")
+                conforms = self.qualified_condition(member, node, value)
+                binds.append(f"BIND(IF(COALESCE({conforms}, false), {value}, ?_unbound) AS {qualified})")
                 for name, operator in (("qualifiedMinCount", "<"), ("qualifiedMaxCount", ">")):
                     if SH[name] in member.settings:
                         tests.append(f"COUNT(DISTINCT {qualified}) {operator} {member.integer(name)}")
-        if counting:
-            tests.append(f"SUM(IF(BOUND(?value) && !({HOLE}), 1, 0)) > 0")
-            template = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?value {' '.join(binds)} }} }} "
-                        f"GROUP BY ?this HAVING ({' || '.join(tests)})")
+        condition = " && ".join(self.value_conditions(members, value)) or "true"
+        return tasks, Detector(path, value, binds, tests, condition, counting, members)
+
+    def value_conditions(self, members: list[Shape], value: str) -> list[str]:
+        """What each value node must satisfy for the members' value-level constraints, in SPARQL."""
+        return [f"COALESCE({self.conditions.condition(m, name, argument, value)}, false)"
+                for m in members for name, arguments in m.parameters.items() if name in VALUE_PARAMETERS
+                for argument in arguments]
+
+    def detector_tasks(self, detectors: list[Detector], focus: str) -> list[Task]:
+        """One query that returns the focus nodes with a problem on any of the paths of ``detectors``, and, for
+        those nodes, the queries that find every result of the constraints those detectors cover."""
+        if not detectors:
+            return []
+        if len(detectors) == 1 and not detectors[0].counting:
+            (found,) = detectors
+            query = (f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {found.path} {found.value} "
+                     f"FILTER(!({found.condition})) }}")
         else:
-            template = f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?value FILTER(!({HOLE})) }}"
-        return tasks + self.detected(members[0], members, focus, template)
+            branches = " UNION ".join(f"{{ ?this {d.path} {d.value} {' '.join(d.binds)} }}" for d in detectors)
+            tests = [test for d in detectors for test in (
+                *d.tests, f"SUM(IF(BOUND({d.value}) && !({d.condition}), 1, 0)) > 0")]
+            query = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {branches} }} }} GROUP BY ?this "
+                     f"HAVING ({' || '.join(tests)})")
+        members = [member for detector in detectors for member in detector.members]
+
+        def follow_up(rows: list[Row]) -> tuple[list[ShaclResult], list[Task]]:
+            if not rows:
+                return [], []
+            found = focus_on([row["this"] for row in rows], focus)
+            return [], [task for m in members for task in self.constraint_tasks(m, DETECTABLE, found)]
+
+        return [Task(query, follow_up)]
 
     def detected(self, first: Shape, members: list[Shape], focus: str, template: str) -> list[Task]:
         """A detector query (``template`` with the members' value conditions) and the follow-up for what it finds.

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, XSD
 
-from migration_kg.graph import jsonld
 from migration_kg.namespaces import is_own_entity
 from migration_kg.site.frame import page
 from migration_kg.site.html import date_text, entity_link, esc, format_value, page_path, term_href, term_label, ui
 from migration_kg.site.i18n import LANGUAGES
 from migration_kg.site.model import Claim, SiteGraph, local_name
-from migration_kg.site.pages import data_alternates, data_formats, embedded_jsonld, entity_head, evidence
+from migration_kg.site.pages import data_alternates, data_formats, entity_head, evidence
 from migration_kg.site.terms import TERM_LABELS
 
 SEPARATOR = " \u2014 "
@@ -19,8 +18,7 @@ SEPARATOR = " \u2014 "
 
 def term_text(site: SiteGraph, term: URIRef, language: str) -> str:
     """A class or property name as plain text: the ontology's label, else our interface table, else its name."""
-    labels = {label.language: str(label) for label in site.ontology.objects(term, RDFS.label)
-              if isinstance(label, Literal)}
+    labels = dict(site.ontology_labels(term))
     if language in labels:
         return labels[language]
     pair = TERM_LABELS.get(str(term))
@@ -44,10 +42,11 @@ def statement_text(site: SiteGraph, claim: Claim, language: str) -> str:
                            value_text(site, claim.object, language)))
 
 
-def claim_page(site: SiteGraph, node: URIRef, context: jsonld.Context) -> str:
-    """The page of one claim: the statement it supports, its quote and where that quote comes from."""
+def claim_page(site: SiteGraph, node: URIRef, script: str) -> str:
+    """The page of one claim: the statement it supports, its quote and where that quote comes from; ``script``
+    carries its JSON-LD."""
     from_page = page_path(node)
-    claim = site.claims[node]
+    claim = site.claim(node)
     statement = (f'<table class="facts statement"><tbody>'
                  f'<tr><th scope="row">{term_label(site, RDF.subject)}</th>'
                  f"<td>{entity_link(site, from_page, claim.subject)}</td></tr>"
@@ -66,5 +65,5 @@ def claim_page(site: SiteGraph, node: URIRef, context: jsonld.Context) -> str:
         f"{evidence(site, from_page, [claim])}</section>",
         data_formats(from_page, node),
     ]
-    head = data_alternates(from_page, node) + embedded_jsonld(site, node, context)
+    head = data_alternates(from_page, node) + script
     return page(from_page, title, "\n".join(body), head=head)

@@ -10,10 +10,11 @@ Labels are then placed by :mod:`migration_kg.site.labels`, which keeps them from
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import URIRef
-from rdflib.namespace import RDF
 
 from migration_kg.namespaces import MKG, SDO
 from migration_kg.site.html import esc, page_path, relative
@@ -22,6 +23,8 @@ from migration_kg.site.labels import LabelPlacer, Spot, candidate_spots, text_wi
 from migration_kg.site.model import CLAIM_STATEMENT, SiteGraph, kind_of
 
 WIDTH, HEIGHT = 1200, 760
+#: The most entities the diagram draws: beyond, the best connected (a bigger graph would be unreadable).
+MAX_NODES = 120
 FONT_SIZE = 13
 
 #: group -> (English, French, colour); Okabe-Ito colours, readable for colour-blind readers.
@@ -46,20 +49,19 @@ class Node:
 
 
 def _groups(site: SiteGraph) -> dict[URIRef, str]:
-    data = site.data
     groups: dict[URIRef, str] = {}
     for node in site.described_entities():
-        if (node, RDF.type, MKG.CityNetwork) in data:
+        if site.has_type(node, MKG.CityNetwork):
             groups[node] = "council"
-        elif (node, RDF.type, SDO.City) in data:
+        elif site.has_type(node, SDO.City):
             groups[node] = "city"
-        elif (node, RDF.type, SDO.Country) in data:
+        elif site.has_type(node, SDO.Country):
             groups[node] = "country"
         elif kind_of(str(node)) == "event":
             groups[node] = "event"
-        elif (node, RDF.type, MKG.Declaration) in data or (node, RDF.type, MKG.InternationalAgreement) in data:
+        elif site.has_type(node, MKG.Declaration) or site.has_type(node, MKG.InternationalAgreement):
             groups[node] = "text"
-    for funder in data.objects(None, SDO.funder):
+    for _subject, funder in site.subject_objects(SDO.funder):
         if isinstance(funder, URIRef) and funder not in groups:
             groups[funder] = "funder"
     return groups
@@ -68,20 +70,23 @@ def _groups(site: SiteGraph) -> dict[URIRef, str]:
 def network_edges(site: SiteGraph, groups: dict[URIRef, str]) -> list[tuple[URIRef, URIRef]]:
     """Undirected edges between drawn nodes: direct facts, and facts joined through an undrawn entity."""
     edges: set[tuple[URIRef, URIRef]] = set()
+    drawn = {f"<{node}>": node for node in groups}
+    statement_parts = {f"<{part}>" for part in CLAIM_STATEMENT}
 
     def add(a: URIRef, b: URIRef) -> None:
         if a != b:
             edges.add((min(a, b), max(a, b)))
 
-    for subject, predicate, value in site.data:
-        if predicate in CLAIM_STATEMENT or kind_of(str(subject)) == "claim":
+    for text, subject in drawn.items():
+        if kind_of(str(subject)) == "claim":
             continue
-        if subject in groups and value in groups:
-            add(subject, value)
+        for predicate, value in site.index.pairs(text):
+            if predicate not in statement_parts and value in drawn:
+                add(subject, drawn[value])
     for middle in site.described_entities():
         if middle in groups:
             continue
-        ends = sorted({v for v in site.data.objects(middle, None) if v in groups})
+        ends = sorted({drawn[value] for _predicate, value in site.index.pairs(f"<{middle}>") if value in drawn})
         for i, a in enumerate(ends):
             for b in ends[i + 1:]:
                 add(a, b)
@@ -104,37 +109,60 @@ def _start(nodes: list[Node]) -> None:
 
 
 def layout(nodes: list[Node], edges: list[tuple[int, int]], steps: int = 400) -> None:
-    """Fruchterman-Reingold: nodes repel, edges pull, the step size cools linearly."""
+    """Fruchterman-Reingold: nodes repel, edges pull, the step size cools linearly.
+
+    The repulsion between every pair is computed with numpy, in exactly the arithmetic and order of the plain
+    loop over pairs that this replaces (the same picture, to the last digit): ``math.hypot`` for distances, and
+    each node's pushes summed one after another in the order of the other node (a cumulative sum).
+    """
+    import numpy as np
+
     _start(nodes)
-    k = math.sqrt(WIDTH * HEIGHT / max(len(nodes), 1)) * 0.55
+    count = len(nodes)
+    k = math.sqrt(WIDTH * HEIGHT / max(count, 1)) * 0.55
+    kk = k * k
+    first, second = np.triu_indices(count, 1)
+    others = ~np.eye(count, dtype=bool)
     for step in range(steps):
         temperature = 40.0 * (1 - step / steps) + 0.5
-        moves = [[0.0, 0.0] for _ in nodes]
-        for i, a in enumerate(nodes):
-            for j in range(i + 1, len(nodes)):
-                b = nodes[j]
-                dx, dy = a.x - b.x, a.y - b.y
-                distance = math.hypot(dx, dy) or 0.01
-                force = k * k / distance
-                moves[i][0] += dx / distance * force
-                moves[i][1] += dy / distance * force
-                moves[j][0] -= dx / distance * force
-                moves[j][1] -= dy / distance * force
+        xs = np.array([node.x for node in nodes])
+        ys = np.array([node.y for node in nodes])
+        dx, dy = xs[first] - xs[second], ys[first] - ys[second]
+        distance = np.fromiter(map(math.hypot, dx.tolist(), dy.tolist()), float, len(dx))
+        distance[distance == 0.0] = 0.01
+        force = kk / distance
+        moves = [_summed_pushes(dx / distance * force, first, second, others),
+                 _summed_pushes(dy / distance * force, first, second, others)]
+        move_x, move_y = moves
         for i, j in edges:
             a, b = nodes[i], nodes[j]
-            dx, dy = a.x - b.x, a.y - b.y
-            distance = math.hypot(dx, dy) or 0.01
-            force = distance * distance / k
-            moves[i][0] -= dx / distance * force
-            moves[i][1] -= dy / distance * force
-            moves[j][0] += dx / distance * force
-            moves[j][1] += dy / distance * force
-        for node, (mx, my) in zip(nodes, moves, strict=True):
+            ex, ey = a.x - b.x, a.y - b.y
+            length = math.hypot(ex, ey) or 0.01
+            pull = length * length / k
+            move_x[i] -= ex / length * pull
+            move_y[i] -= ey / length * pull
+            move_x[j] += ex / length * pull
+            move_y[j] += ey / length * pull
+        for node, mx, my in zip(nodes, move_x, move_y, strict=True):
             length = math.hypot(mx, my) or 0.01
             node.x += mx / length * min(length, temperature)
             node.y += my / length * min(length, temperature)
             node.y += (HEIGHT / 2 - node.y) * 0.01
     _fit(nodes)
+
+
+def _summed_pushes(push: Any, first: Any, second: Any, others: Any) -> list[float]:
+    """Each node's pushes added up from 0.0 in the order of the other node: node i gets ``-push[j, i]`` from each
+    j < i, then ``push[i, j]`` from each j > i (``push`` holds the pairs i < j)."""
+    import numpy as np
+
+    count = len(others)
+    table = np.zeros((count, count))
+    table[first, second] = push
+    table[second, first] = -push
+    terms = np.zeros((count, count))
+    terms[:, 1:] = table[others].reshape(count, count - 1)
+    return np.cumsum(terms, axis=1)[:, -1].tolist()
 
 
 def _fit(nodes: list[Node]) -> None:
@@ -197,16 +225,32 @@ class NetworkLayout:
     nodes: list[Node]
     edges: list[tuple[int, int]]
     texts: list[tuple[Spot, str, str]]
+    #: How many entities the diagram could show; more than ``len(nodes)`` when only the best connected are drawn.
+    candidates: int = 0
+
+
+def _most_connected(groups: dict[URIRef, str], edges: list[tuple[URIRef, URIRef]]) -> dict[URIRef, str]:
+    """At most MAX_NODES of ``groups``: the councils, then the entities with the most connections."""
+    if len(groups) <= MAX_NODES:
+        return groups
+    degree: Counter[URIRef] = Counter()
+    for a, b in edges:
+        degree[a] += 1
+        degree[b] += 1
+    ranked = sorted(groups, key=lambda node: (groups[node] != "council", -degree[node], str(node)))
+    return {node: groups[node] for node in ranked[:MAX_NODES]}
 
 
 def network_layout(site: SiteGraph) -> NetworkLayout:
-    """Lay the diagram out: which entities it draws, where, and where their labels go."""
-    groups = _groups(site)
+    """Lay the diagram out: which entities it draws (at most MAX_NODES), where, and where their labels go."""
+    candidates = _groups(site)
+    connections = network_edges(site, candidates)
+    groups = _most_connected(candidates, connections)
     nodes = [Node(iri, group) for iri, group in sorted(groups.items(), key=lambda item: (item[1], str(item[0])))]
     index = {node.iri: i for i, node in enumerate(nodes)}
-    edges = [(index[a], index[b]) for a, b in network_edges(site, groups)]
+    edges = [(index[a], index[b]) for a, b in connections if a in index and b in index]
     layout(nodes, edges)
-    return NetworkLayout(nodes, edges, _place_labels(site, nodes, edges))
+    return NetworkLayout(nodes, edges, _place_labels(site, nodes, edges), len(candidates))
 
 
 def network_diagram(site: SiteGraph, drawing: NetworkLayout | None = None, *, from_page: str = "index.html",

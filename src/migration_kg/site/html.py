@@ -7,7 +7,7 @@ import re
 from html import escape, unescape
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDFS, XSD
+from rdflib.namespace import XSD
 
 from migration_kg.namespaces import is_own_entity
 from migration_kg.site.i18n import LANGUAGES, choose, current_language, relative_path
@@ -42,9 +42,13 @@ def unlink_unsafe(document: str) -> str:
     return _ANCHOR.sub(replace, document)
 
 
+_SPECIAL = re.compile("[&<>\"']")
+
+
 def esc(text: object) -> str:
     """HTML-escape ``text`` for element content and attribute values."""
-    return escape(str(text), quote=True)
+    text = str(text)
+    return escape(text, quote=True) if _SPECIAL.search(text) else text
 
 
 def bi(english: str, french: str) -> str:
@@ -70,13 +74,18 @@ def bi_labels(labels: dict[str, str], fallback: str) -> str:
 
 def node_label(site: SiteGraph, node: URIRef) -> str:
     """An entity's label in the page's language."""
-    return bi_labels(site.labels(node), local_name(str(node)))
+    key = (node, current_language())
+    found = site.label_html.get(key)
+    if found is None:
+        if len(site.label_html) >= 50_000:
+            site.label_html.clear()
+        found = site.label_html[key] = bi_labels(site.labels(node), local_name(str(node)))
+    return found
 
 
 def term_label(site: SiteGraph, term: URIRef) -> str:
     """A class or property name in the page's language: the ontology's label, else our interface table."""
-    labels = {lit.language: str(lit) for lit in site.ontology.objects(term, RDFS.label)
-              if isinstance(lit, Literal) and lit.language}
+    labels = {language: text for language, text in site.ontology_labels(term) if language}
     if labels:
         return bi_labels(labels, local_name(str(term)))
     if str(term) in TERM_LABELS:
@@ -166,5 +175,12 @@ def format_value(site: SiteGraph, from_page: str, value: URIRef | Literal) -> st
 def json_for_script(document: object) -> str:
     """JSON that is safe inside a <script> element: ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\u``
     escapes, so that no ``</script>``, ``<!--`` or ``<script`` in a label can end or hijack the element."""
-    text = json.dumps(document, ensure_ascii=False, indent=1)
-    return re.sub("[<>&\u2028\u2029]", lambda match: _SCRIPT_ESCAPES[match.group()], text)
+    return script_safe(json.dumps(document, ensure_ascii=False, indent=1))
+
+
+def script_safe(text: str) -> str:
+    """JSON text with the characters that could end or hijack a <script> element written as ``\\u`` escapes."""
+    return _UNSAFE_IN_SCRIPT.sub(lambda match: _SCRIPT_ESCAPES[match.group()], text)
+
+
+_UNSAFE_IN_SCRIPT = re.compile("[<>&\u2028\u2029]")

@@ -12,6 +12,7 @@ import posixpath
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
@@ -67,6 +68,22 @@ def relative_path(from_page: str, target: str, *, to_language: str | None = None
     links to pages of its own language and to shared files.
     """
     language = current_language()
+    # A link depends on the folder of the page it is written in, not on the page: pages of a folder share them.
+    key = (language, from_page.rpartition("/")[0] if from_page.endswith(".html") else from_page, target,
+           to_language)
+    found = _LINKS.get(key)
+    if found is None:
+        if len(_LINKS) >= _MAX_LINKS:
+            _LINKS.clear()
+        found = _LINKS[key] = _relative_path(from_page, target, language, to_language)
+    return found
+
+
+_LINKS: dict[tuple[str, str, str, str | None], str] = {}
+_MAX_LINKS = 50_000
+
+
+def _relative_path(from_page: str, target: str, language: str, to_language: str | None) -> str:
     fragment = ""
     if "#" in target:
         target, fragment = target.split("#", 1)
@@ -75,7 +92,28 @@ def relative_path(from_page: str, target: str, *, to_language: str | None = None
         return fragment
     source = in_language(from_page, language)
     destination = in_language(target, to_language or language)
-    return posixpath.relpath(destination, posixpath.dirname(source) or ".") + fragment
+    return _relpath(destination, source) + fragment
+
+
+@lru_cache(maxsize=1 << 12)
+def _parts(path: str) -> tuple[str, ...] | None:
+    """The components of a site path; None unless the path is plain (no empty, ``.`` or ``..`` component)."""
+    parts = tuple(path.split("/"))
+    return None if any(part in ("", ".", "..") for part in parts) else parts
+
+
+def _relpath(destination: str, source: str) -> str:
+    """``posixpath.relpath(destination, dirname(source) or ".")``, by string work for plain site paths."""
+    start, target = _parts(source), _parts(destination)
+    if start is None or target is None:
+        return posixpath.relpath(destination, posixpath.dirname(source) or ".")
+    start = start[:-1]
+    common = 0
+    for mine, theirs in zip(start, target, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + list(target[common:])) or "."
 
 
 def site_root(from_page: str) -> str:

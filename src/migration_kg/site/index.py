@@ -8,6 +8,7 @@ from pathlib import Path
 from migration_kg.files import read_text
 from migration_kg.namespaces import BASE, PREFIXES
 from migration_kg.site.basemap import SOURCE_NOTE, SOURCE_NOTE_FR
+from migration_kg.site.diagram import NetworkLayout
 from migration_kg.site.frame import page
 from migration_kg.site.html import bi, entity_link, esc, relative, ui
 from migration_kg.site.i18n import choose, current_language, localized_file
@@ -149,9 +150,20 @@ def _queries(queries: list[ExampleQuery]) -> str:
     return "".join(items)
 
 
+def _network_note(drawn: int, candidates: int) -> str:
+    """Said under the diagram when it draws only the best connected of its entities."""
+    if candidates <= drawn:
+        return ""
+    return " " + bi(f"Only the {drawn} best connected of {candidates} such entities are drawn.",
+                    f"Seules les {drawn} mieux reliées de ces {candidates} entités sont dessinées.")
+
+
 def index_page(site: SiteGraph, facts: IndexFacts, map_svg: str, map_caption: str, network_svg: str,
-               files: list[ReleaseFile], queries: list[ExampleQuery], credits: tuple[str, str]) -> str:
-    """The home page of the site; ``map_caption`` is HTML, ``credits`` the data sources of the pictures."""
+               files: list[ReleaseFile], queries: list[ExampleQuery], credits: tuple[str, str],
+               network: NetworkLayout | None = None) -> str:
+    """The home page of the site; ``map_caption`` is HTML, ``credits`` the data sources of the pictures;
+    ``network`` the diagram's layout (to say when it leaves entities out)."""
+    note = _network_note(len(network.nodes), network.candidates) if network is not None else ""
     article = next((n for n in site.described_entities() if kind_of(str(n)) == "work"
                     and "la-presse" in str(n)), None)
     article_link = entity_link(site, "index.html", article) if article is not None else ""
@@ -179,7 +191,7 @@ def index_page(site: SiteGraph, facts: IndexFacts, map_svg: str, map_caption: st
                    "that a fact links, directly or through a membership or a funding. Click a circle to open its "
                    "page.", "Villes, conseil, bailleurs de fonds, pays, événements et textes ; un trait relie deux "
                    "entités liées par un fait, directement ou par une adhésion ou un financement. Cliquez sur un "
-                   "cercle pour ouvrir sa page.")} <a href="{esc(network_file)}">network.svg</a></p></figcaption>
+                   "cercle pour ouvrir sa page.")}{note} <a href="{esc(network_file)}">network.svg</a></p></figcaption>
 </figure>
 </section>
 <section aria-labelledby="browse"><h2 id="browse">{bi("Browse the entities", "Parcourir les entités")}</h2>

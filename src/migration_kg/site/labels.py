@@ -9,6 +9,7 @@ Chromium's rendering with DejaVu Sans in tests/test_browser.py), so nothing depe
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 #: (left, top, right, bottom) in SVG pixels, y downwards.
@@ -106,6 +107,30 @@ def candidate_spots(x: float, y: float, radius: float, width: float, size: float
     return spots
 
 
+class _Grid:
+    """Boxes filed by the square cells they cover, so that only nearby boxes are compared."""
+
+    def __init__(self, size: float = 64.0) -> None:
+        self.size = size
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _cells(self, left: float, top: float, right: float, bottom: float) -> list[tuple[int, int]]:
+        size = self.size
+        return [(x, y) for x in range(math.floor(left / size), math.floor(right / size) + 1)
+                for y in range(math.floor(top / size), math.floor(bottom / size) + 1)]
+
+    def add(self, box: Box) -> None:
+        for cell in self._cells(*box):
+            self.cells.setdefault(cell, []).append(box)
+
+    def near(self, box: Box, gap: float) -> list[Box]:
+        """Every filed box that could come closer than ``gap`` to ``box`` (and maybe a few more)."""
+        found: list[Box] = []
+        for cell in self._cells(box[0] - gap, box[1] - gap, box[2] + gap, box[3] + gap):
+            found.extend(self.cells.get(cell, ()))
+        return found
+
+
 class LabelPlacer:
     """Places labels one by one inside a frame, away from the markers, from each other and, if it can, off lines."""
 
@@ -114,14 +139,18 @@ class LabelPlacer:
         self.markers = markers
         self.segments = segments or []
         self.placed: list[Box] = []
+        self._placed = _Grid()
+        self._markers = _Grid()
+        for marker in markers:
+            self._markers.add(marker)
 
     def _fits(self, spot: Spot, own: Box | None) -> bool:
         box, frame = spot.box, self.frame
         if box[0] < frame[0] or box[1] < frame[1] or box[2] > frame[2] or box[3] > frame[3]:
             return False
-        if any(overlaps(box, other, GAP) for other in self.placed):
+        if any(overlaps(box, other, GAP) for other in self._placed.near(box, GAP)):
             return False
-        return not any(marker != own and overlaps(box, marker, GAP) for marker in self.markers)
+        return not any(marker != own and overlaps(box, marker, GAP) for marker in self._markers.near(box, GAP))
 
     def place(self, spots: list[Spot], own: Box | None = None) -> Spot:
         """The nearest spot that fits, where covering a line costs as much as going ten spots further out."""
@@ -137,4 +166,5 @@ class LabelPlacer:
                 best, best_cost = spot, cost
         chosen = best or spots[0]
         self.placed.append(chosen.box)
+        self._placed.add(chosen.box)
         return chosen

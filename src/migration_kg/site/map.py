@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
-from rdflib.namespace import RDF
 
 from migration_kg.namespaces import MKG, SDO
 from migration_kg.site.basemap import SOURCE_NOTE, SOURCE_NOTE_FR, Country, equal_earth, ring_area_centroid
@@ -54,6 +53,17 @@ class _Frame:
         return WIDTH / 2 + self.scale * x, self.scale * (self.top - y)
 
 
+_OUTLINES: dict[int, tuple[Country, str]] = {}
+
+
+def _outline(frame: _Frame, country: Country) -> str:
+    """:func:`_path`, worked out once per country (every drawing of the map uses the same frame)."""
+    found = _OUTLINES.get(id(country))
+    if found is None or found[0] is not country:
+        found = _OUTLINES[id(country)] = (country, _path(frame, country))
+    return found[1]
+
+
 def _path(frame: _Frame, country: Country) -> str:
     commands = []
     for ring in country.rings:
@@ -86,8 +96,8 @@ def _match(site: SiteGraph, country: URIRef, countries: list[Country]) -> Countr
 
 
 def _country_of(site: SiteGraph, city: URIRef) -> URIRef | None:
-    places = sorted(p for p in site.data.objects(city, SDO.containedInPlace) if isinstance(p, URIRef))
-    return next((p for p in places if (p, RDF.type, SDO.Country) in site.data), None)
+    places = sorted(p for p in site.objects(city, SDO.containedInPlace) if isinstance(p, URIRef))
+    return next((p for p in places if site.has_type(p, SDO.Country)), None)
 
 
 def wanted_cities(site: SiteGraph) -> list[Wanted]:
@@ -121,9 +131,12 @@ def world_map(site: SiteGraph, countries: list[Country], located: dict[URIRef, L
     member_countries: dict[str, list[URIRef]] = {}
     picture = MapPicture(svg="", located=located)
     anchors: dict[URIRef, tuple[float, float]] = {}
+    matched: dict[URIRef, Country | None] = {}
     for city in sorted({city for city, _network in site.member_cities()}):
         country = _country_of(site, city)
-        feature = _match(site, country, countries) if country is not None else None
+        if country is not None and country not in matched:
+            matched[country] = _match(site, country, countries)
+        feature = matched[country] if country is not None else None
         place = located.get(city, Located(None)).place
         if country is not None:
             picture.countries[city] = country
@@ -143,7 +156,7 @@ def world_map(site: SiteGraph, countries: list[Country], located: dict[URIRef, L
             continue
         css = "land member" if feature.name in member_countries else "land"
         name = choose(feature.name, feature.name_fr or feature.name)
-        shapes.append(f'<path class="{css}" d="{_path(frame, feature)}"><title>{esc(name)}</title></path>')
+        shapes.append(f'<path class="{css}" d="{_outline(frame, feature)}"><title>{esc(name)}</title></path>')
     markers, labels = [], []
     boxes = {city: (x - 8, y - 8, x + 8, y + 8) for city, (x, y) in anchors.items()}
     placer = LabelPlacer((2, 2, WIDTH - 2, frame.height - 2), list(boxes.values()))
@@ -203,7 +216,7 @@ def _places_table(site: SiteGraph, picture: MapPicture, from_page: str) -> str:
 
 def map_caption(site: SiteGraph, picture: MapPicture, geonames_version: str, from_page: str = "index.html") -> str:
     """The caption under the map: what it shows, where the positions come from, the cities left at a centre."""
-    networks = sorted(URIRef(str(n)) for n in site.data.subjects(RDF.type, MKG.CityNetwork))
+    networks = sorted(URIRef(str(n)) for n in site.subjects_of_type(MKG.CityNetwork))
     council = entity_link(site, from_page, networks[0]) if networks else bi("the council", "le conseil")
     parts = [f"<p>{bi('Member cities of', 'Villes membres du')} {council}. "
              + bi("Each marker stands at the city's position in GeoNames (the most populous GeoNames city of that "

@@ -16,7 +16,6 @@ from migration_kg.site.html import (
     entity_link,
     esc,
     format_value,
-    json_for_script,
     node_label,
     page_path,
     relative,
@@ -46,7 +45,7 @@ def evidence(site: SiteGraph, from_page: str, claims: list[Claim]) -> str:
 def _source_url(site: SiteGraph, source: URIRef | None) -> str | None:
     if source is None:
         return None
-    url = site.data.value(source, SDO.url)
+    url = site.value(source, SDO.url)
     return str(url) if url is not None else None
 
 
@@ -183,25 +182,27 @@ def data_alternates(from_page: str, node: URIRef) -> str:
                    for suffix, _name, media in DATA_FORMATS)
 
 
-def entity_page(site: SiteGraph, node: URIRef, context: jsonld.Context) -> str:
-    """The HTML page of one entity (claims have their own page, in :mod:`migration_kg.site.claims`)."""
+def entity_page(site: SiteGraph, node: URIRef, script: str) -> str:
+    """The HTML page of one entity (claims have their own page, in :mod:`migration_kg.site.claims`); ``script``
+    is the element that carries its JSON-LD (see :func:`embedded_jsonld`)."""
     from_page = page_path(node)
     kind = kind_of(str(node))
     facts = site.facts(node)
     body = [entity_head(site, from_page, node, kind)]
-    description = next((str(v) for v in site.data.objects(node, RDFS.comment)), "")
+    description = next((str(v) for v in site.objects(node, RDFS.comment)), "")
     if facts:
         body.append(f'<section aria-labelledby="facts"><h2 id="facts">{ui("facts")}</h2>'
                     f"{_facts_table(site, from_page, node, facts)}</section>")
     body.append(_incoming_table(site, from_page, node))
     body.append(_claims_from_source(site, from_page, node))
     body.append(data_formats(from_page, node))
-    head = data_alternates(from_page, node) + embedded_jsonld(site, node, context)
+    head = data_alternates(from_page, node) + script
     title = (site.label(node, "en"), site.label(node, "fr"))
     return page(from_page, title, "\n".join(part for part in body if part), head=head, description=description)
 
 
 def embedded_jsonld(site: SiteGraph, node: URIRef, context: jsonld.Context) -> str:
     """The entity's document as JSON-LD inside the page."""
-    document = jsonld.to_jsonld(site.entity_document(node), context)
-    return f'<script type="application/ld+json">\n{json_for_script(document)}\n</script>\n'
+    from migration_kg.site.entitydocs import entity_documents
+
+    return entity_documents(site, node, context).script

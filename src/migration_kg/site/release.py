@@ -18,7 +18,9 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from migration_kg.errors import InputError
-from migration_kg.namespaces import BASE, DATASET_IRI, ID_BASE, MKG, WD, bind_prefixes, is_own_entity
+from migration_kg.graph.ntriples import term
+from migration_kg.namespaces import BASE, DATASET_IRI, ID_BASE, MKG, WD, bind_prefixes
+from migration_kg.site.graphindex import Statistics
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -123,25 +125,23 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
 
 
-def void_graph(data: Graph, dumps: list[ReleaseFile]) -> Graph:
+def void_graph(stats: Statistics, dumps: list[ReleaseFile]) -> Graph:
     """VoID: size, classes, properties, partitions, data dumps and the owl:sameAs linkset to Wikidata."""
     graph = _new_graph()
     dataset = URIRef(DATASET_IRI)
-    subjects = {s for s in data.subjects()}
-    entities = {s for s in subjects if isinstance(s, URIRef) and is_own_entity(str(s))}
-    classes = sorted(set(data.objects(None, RDF.type)))
-    properties = sorted(set(data.predicates()))
+    classes = sorted((term(cls), count) for cls, count in stats.classes.items())
+    properties = sorted((term(prop), count) for prop, count in stats.properties.items())
     add = graph.add
     add((dataset, RDF.type, VOID.Dataset))
     _titles(graph, dataset)
     add((dataset, DCTERMS.license, LICENCE))
     add((dataset, VOID.uriSpace, Literal(ID_BASE)))
-    add((dataset, VOID.triples, Literal(len(data), datatype=XSD.integer)))
-    add((dataset, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
+    add((dataset, VOID.triples, Literal(stats.triples, datatype=XSD.integer)))
+    add((dataset, VOID.entities, Literal(stats.entities, datatype=XSD.integer)))
     add((dataset, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
     add((dataset, VOID.properties, Literal(len(properties), datatype=XSD.integer)))
-    add((dataset, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
-    add((dataset, VOID.distinctObjects, Literal(len(set(data.objects())), datatype=XSD.integer)))
+    add((dataset, VOID.distinctSubjects, Literal(stats.subjects, datatype=XSD.integer)))
+    add((dataset, VOID.distinctObjects, Literal(stats.objects, datatype=XSD.integer)))
     add((dataset, VOID.exampleResource, URIRef(ID_BASE + "city/montreal")))
     add((dataset, VOID.vocabulary, URIRef(str(MKG))))
     for dump in dumps:
@@ -149,18 +149,17 @@ def void_graph(data: Graph, dumps: list[ReleaseFile]) -> Graph:
         if dump.path.startswith("download/migration-kg.") and feature is not None:
             add((dataset, VOID.dataDump, URIRef(BASE + dump.path)))
             add((dataset, VOID.feature, URIRef("http://www.w3.org/ns/formats/" + feature)))
-    for cls in classes:
+    for cls, count in classes:
         partition = URIRef(f"{DATASET_IRI}#class-{_slug(graph.namespace_manager.normalizeUri(cls))}")
         add((dataset, VOID.classPartition, partition))
         add((partition, VOID["class"], cls))
-        add((partition, VOID.entities, Literal(len(set(data.subjects(RDF.type, cls))), datatype=XSD.integer)))
-    for prop in properties:
+        add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
+    for prop, count in properties:
         partition = URIRef(f"{DATASET_IRI}#property-{_slug(graph.namespace_manager.normalizeUri(prop))}")
         add((dataset, VOID.propertyPartition, partition))
         add((partition, VOID.property, prop))
-        add((partition, VOID.triples, Literal(len(list(data.triples((None, prop, None)))), datatype=XSD.integer)))
+        add((partition, VOID.triples, Literal(count, datatype=XSD.integer)))
     wikidata, linkset = URIRef(DATASET_IRI + "#wikidata"), URIRef(DATASET_IRI + "#wikidata-links")
-    links = [(s, o) for s, o in data.subject_objects(OWL.sameAs) if str(o).startswith(str(WD))]
     add((wikidata, RDF.type, VOID.Dataset))
     add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
     add((wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/")))
@@ -170,7 +169,7 @@ def void_graph(data: Graph, dumps: list[ReleaseFile]) -> Graph:
     add((linkset, VOID.subjectsTarget, dataset))
     add((linkset, VOID.objectsTarget, wikidata))
     add((linkset, VOID.linkPredicate, OWL.sameAs))
-    add((linkset, VOID.triples, Literal(len(links), datatype=XSD.integer)))
+    add((linkset, VOID.triples, Literal(stats.wikidata_links, datatype=XSD.integer)))
     return graph
 
 

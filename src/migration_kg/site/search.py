@@ -39,7 +39,7 @@ def fold(text: str) -> str:
 
 def _alternate_names(site: SiteGraph, node: object) -> list[str]:
     names = {str(value) for predicate in (SDO.alternateName, SKOS.altLabel)
-             for value in site.data.objects(node, predicate) if isinstance(value, Literal)}
+             for value in site.objects(node, predicate) if isinstance(value, Literal)}
     return sorted(names)
 
 

@@ -57,10 +57,14 @@ class Entry:
     claims: list[Claim] = field(default_factory=list)
 
 
+def _scheduled(site: SiteGraph, entity: URIRef) -> bool:
+    return SDO.EventScheduled in site.objects(entity, SDO.eventStatus)
+
+
 def _status(site: SiteGraph, entity: URIRef, claims: list[Claim]) -> str:
     """A dated fact's status, from the claims of that date."""
     modalities = {claim.modality for claim in claims if claim.modality is not None}
-    if modalities & FORWARD_LOOKING or (entity, SDO.eventStatus, SDO.EventScheduled) in site.data:
+    if modalities & FORWARD_LOOKING or _scheduled(site, entity):
         return "planned"
     return "reported" if claims else "recorded"
 
@@ -70,7 +74,7 @@ def _event_status(site: SiteGraph, event: URIRef, claims: list[Claim]) -> str:
     when its claims only look ahead (an announcement reported as made stays reported, even if its effect is only
     expected)."""
     modalities = {claim.modality for claim in claims if claim.modality is not None}
-    if (event, SDO.eventStatus, SDO.EventScheduled) in site.data:
+    if _scheduled(site, event):
         return "planned"
     if REPORTED in modalities:
         return "reported"
@@ -81,7 +85,7 @@ def timeline_entries(site: SiteGraph) -> tuple[list[Entry], list[Entry]]:
     """The dated facts in date order, and the events of ours that have no date."""
     dated: list[Entry] = []
     for predicate, _verb in DATE_PROPERTIES:
-        for entity, value in site.data.subject_objects(predicate):
+        for entity, value in site.subject_objects(predicate):
             if not isinstance(entity, URIRef) or not isinstance(value, Literal) or kind_of(str(entity)) == "claim":
                 continue
             claims = site.claims_for(entity, predicate, value)
@@ -115,7 +119,7 @@ def _entry(site: SiteGraph, entry: Entry) -> str:
 def _legend(site: SiteGraph) -> str:
     items = []
     for status, modality in (("planned", PLANNED), ("reported", REPORTED)):
-        definitions = {d.language or "": str(d) for d in site.data.objects(modality, SKOS.definition)
+        definitions = {d.language or "": str(d) for d in site.objects(modality, SKOS.definition)
                        if isinstance(d, Literal)}
         if definitions:
             items.append(f"<li>{_badge(status)} {bi_labels(definitions, '')}</li>")
