@@ -194,9 +194,9 @@ def test_the_placer_keeps_crowded_labels_apart_and_off_lines() -> None:
 def test_cli_notes_the_cities_left_at_their_country_centre_in_one_line(
         runner, project_root: Path, dist_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from migration_kg.cli.main import main
-    from migration_kg.site import publish as publish_module
+    from migration_kg.site import render
 
-    monkeypatch.setattr(publish_module, "load_gazetteer", lambda: Gazetteer(COUNTRIES, CITIES, "test"))
+    monkeypatch.setattr(render, "load_gazetteer", lambda: Gazetteer(COUNTRIES, CITIES, "test"))
     result = runner.invoke(main, ["publish", "--dist", str(dist_dir), "--out", str(tmp_path / "site"),
                                   "--issued", "2026-11-26"])
     assert result.exit_code == 0, result.output

@@ -50,18 +50,29 @@ def build(settings: Settings, project_root: Path, out_dir: Path | None, engine: 
               help="Also write the validation report as Turtle to this file.")
 @engine_option
 @sources_option
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Validate what a SPARQL endpoint holds, inside the store (URL of its query service; the data "
+                   "and the ontology in its default graph or in the --graph graphs). Credentials: "
+                   "MIGRATION_KG_SPARQL_TOKEN, or MIGRATION_KG_SPARQL_USER and MIGRATION_KG_SPARQL_PASSWORD.")
+@click.option("--graph", "graphs", multiple=True, metavar="IRI",
+              help="With --endpoint: a named graph to validate (repeatable; their union is validated).")
 @click.pass_obj
 def validate(settings: Settings, project_root: Path, files: tuple[Path, ...], report_path: Path | None,
-             engine: str, sources: tuple[Path, ...]) -> None:
-    """Run the SHACL shapes, QC queries and quote checks on the project's data, or on FILES instead.
+             engine: str, sources: tuple[Path, ...], endpoint: str | None, graphs: tuple[str, ...]) -> None:
+    """Run the SHACL shapes, QC queries and quote checks on the project's data, or on FILES instead, or on what a
+    SPARQL endpoint holds (--endpoint), inside the store.
 
-    Exit codes: 0 conforms, 1 does not conform, 2 bad input or usage.
+    Exit codes: 0 conforms, 1 does not conform, 2 bad input or usage, 3 to 6 the endpoint could not be used
+    (unreachable, too slow, refused a query, did not answer SPARQL results).
     """
+    from migration_kg.errors import UsageError
     from migration_kg.files import write_file_atomically
     from migration_kg.pipeline.api import validate as run_validate
 
     with progress_display(settings) as step:
-        report = run_validate(files, project_root, step, engine, list(sources) or None)
+        if graphs and endpoint is None:
+            raise UsageError("--graph names a graph of the store given by --endpoint")
+        report = run_validate(files, project_root, step, engine, list(sources) or None, endpoint, graphs)
     if report_path is not None:
         from migration_kg.graph.serialize import to_turtle
 

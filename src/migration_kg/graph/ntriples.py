@@ -52,7 +52,8 @@ def term(text: str) -> Node:
     """The rdflib term for one N-Triples term, literals kept exactly as written."""
     first = text[0]
     if first == "<":
-        return URIRef(text[1:-1])
+        iri = text[1:-1]
+        return URIRef(_ESCAPE.sub(_unescape, iri) if "\\" in iri else iri)
     if first == "_":
         return BNode(text[2:])
     body, language, datatype = literal_parts(text)
@@ -77,6 +78,34 @@ def nt_text(node: Node) -> str:
     from migration_kg.graph.load import from_rdflib
 
     return str(from_rdflib(node))
+
+
+_IRI_ESCAPES = {char: f"\\u{ord(char):04X}" for char in '<>"{}|^`\\ '}
+_LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def _escaped(text: str, table: dict[str, str]) -> str:
+    return "".join(table.get(char) or (f"\\u{ord(char):04X}" if ord(char) < 0x20 or char == "\x7f" else char)
+                   for char in text)
+
+
+def line_of(subject: Node, predicate: Node, value: Node) -> str:
+    """One N-Triples line for rdflib terms, escaped as Oxigraph writes them (IRIs that are not valid IRIs too)."""
+    return f"{encode(subject)} {encode(predicate)} {encode(value)} .\n"
+
+
+def encode(node: Node) -> str:
+    """An rdflib term in N-Triples form (the inverse of :func:`term`)."""
+    if isinstance(node, URIRef):
+        return "<" + _escaped(str(node), _IRI_ESCAPES) + ">"
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    text = '"' + _escaped(str(node), _LITERAL_ESCAPES) + '"'
+    if node.language:
+        return f"{text}@{node.language}"
+    if node.datatype is not None and str(node.datatype) != XSD_STRING:
+        return f"{text}^^{encode(node.datatype)}"
+    return text
 
 
 def subject_runs(lines: Iterable[str]) -> Iterator[tuple[str, list[str]]]:

@@ -38,7 +38,7 @@ from migration_kg.shacl.shapes import (
     sparql_term,
 )
 from migration_kg.shacl.sparql import SHAPES_GRAPH
-from migration_kg.shacl.tasks import Handler, Row, ShaclResult, Task, focus_on
+from migration_kg.shacl.tasks import Handler, QueryStore, Row, ShaclResult, Task, focus_on
 
 HOLE = "__CONDITIONS__"
 DETECTABLE = {*VALUE_PARAMETERS, "minCount", "maxCount", "hasValue", "uniqueLang", "qualifiedValueShape"}
@@ -66,7 +66,7 @@ class Detector:
 class FastValidator(ComponentTasks):
     """Validates the default graph of a pyoxigraph store against a shapes graph (see the module docstring)."""
 
-    def __init__(self, store: ox.Store, shapes: Graph, executor: Executor | None = None,
+    def __init__(self, store: QueryStore, shapes: Graph, executor: Executor | None = None,
                  rewrites: Rewrites | None = None) -> None:
         if rewrites is not None and rewrites.ambiguous:
             example = sorted(rewrites.ambiguous, key=str)[0]
@@ -97,7 +97,7 @@ class FastValidator(ComponentTasks):
         try:
             self.run(tasks, results)
         finally:
-            if self.store.contains_named_graph(SHAPES_GRAPH):
+            if isinstance(self.store, ox.Store) and self.store.contains_named_graph(SHAPES_GRAPH):
                 self.store.remove_graph(SHAPES_GRAPH)
         written = self.conditions.written
         self.conditions.forget_targets_in_data(lambda term: any(True for _ in self.store.quads_for_pattern(
@@ -319,7 +319,7 @@ class FastValidator(ComponentTasks):
         return [*tasks, Task(query, follow_up)]
 
 
-def validate_store(store: ox.Store, shapes: Graph, executor: Executor | None = None,
+def validate_store(store: QueryStore, shapes: Graph, executor: Executor | None = None,
                    rewrites: Rewrites | None = None) -> list[ShaclResult]:
     """Validate the store's default graph against ``shapes``; run queries on ``executor`` when given.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
@@ -13,6 +14,9 @@ from migration_kg.errors import InputError
 from migration_kg.files import read_text
 from migration_kg.graph.load import from_rdflib, to_rdflib, to_store
 from migration_kg.graph.verbatim import rewrites_of
+
+if TYPE_CHECKING:
+    from migration_kg.shacl.tasks import QueryStore
 
 _POSITION = re.compile(r"(?:line |at )(\d+)(?: column |:)(\d+)")  # "line 3 column 5" or "at 3:5"
 
@@ -43,7 +47,7 @@ def query_title(text: str) -> str:
     return ""
 
 
-def run_query(store: ox.Store, path: Path) -> ox.QuerySolutions:
+def run_query(store: QueryStore, path: Path) -> ox.QuerySolutions:
     """Run one SELECT file on ``store``; a syntax error names the file, line and column."""
     text = read_text(path, "quality-control query")
     try:

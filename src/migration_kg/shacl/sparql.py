@@ -156,6 +156,9 @@ class SparqlTasks(Planner):
         found = [t for t in tokens(text) if t.kind == "var" and t.text[1:] in ("shapesGraph", "currentShape")]
         if any(t.text[1:] == "currentShape" for t in found) and not isinstance(shape.node, URIRef):
             raise UnsupportedShaclFeature("$currentShape for a shape that is a blank node", shape.node)
+        if not isinstance(self.store, ox.Store):
+            raise UnsupportedShaclFeature("$shapesGraph or $currentShape on a SPARQL endpoint (validation never "
+                                          "writes the shapes into the store)", shape.node)
         if not self.store.contains_named_graph(SHAPES_GRAPH):
             self.store.extend(ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), SHAPES_GRAPH)
                               for s, p, o in self.shapes.graph)  # type: ignore[arg-type]

@@ -8,8 +8,9 @@ way to run a query and to give back a term as it is written in the data.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import Literal, Node
@@ -76,10 +77,22 @@ def focus_on(nodes: list[Term], fallback: str) -> str:
     return "{ VALUES ?this { " + " ".join(sorted({str(node) for node in nodes})) + " } }"
 
 
+class QueryStore(Protocol):
+    """Where validation's queries run: an in-memory pyoxigraph ``Store``, or a SPARQL endpoint
+    (:class:`migration_kg.graph.remote.SparqlDataset`), which answers the same calls over HTTP."""
+
+    def query(self, query: str, *, prefixes: dict[str, str] | None = None) -> Any: ...
+
+    def quads_for_pattern(self, subject: Any = None, predicate: Any = None, value: Any = None,
+                          graph_name: Any = None) -> Iterable[ox.Quad]: ...
+
+    def contains_named_graph(self, graph: Any) -> bool: ...
+
+
 class Planner:
     """What the constraint families share; :class:`migration_kg.shacl.engine.FastValidator` provides it."""
 
-    store: ox.Store
+    store: QueryStore
     shapes: ShapesGraph
     conditions: Conditions
     prefixes: dict[str, str]

@@ -26,6 +26,7 @@ from migration_kg.shacl.qc import QcResult, query_title, run_qc, run_query
 
 if TYPE_CHECKING:
     from migration_kg.shacl.engine import ShaclResult
+    from migration_kg.shacl.tasks import QueryStore
 
 ENGINES = ("fast", "pyshacl")
 
@@ -80,7 +81,7 @@ class ValidationReport:
     quote_summary: str = ""
     #: The shapes graph and the data the results came from: the report graph copies blank nodes from them.
     shapes: Graph | None = field(default=None, repr=False, compare=False)
-    data: Graph | ox.Store | None = field(default=None, repr=False, compare=False)
+    data: Graph | QueryStore | None = field(default=None, repr=False, compare=False)
 
     @property
     def conforms(self) -> bool:
@@ -131,19 +132,19 @@ class ValidationReport:
         return "\n".join(lines) + "\n"
 
 
-def label_of(graph: Graph | ox.Store, node: Node) -> str:
+def label_of(graph: Graph | QueryStore, node: Node) -> str:
     """An English label if there is one, else a French one, else any other, else the IRI itself.
 
     Among several labels in one language the smallest text wins, so that the choice never depends on order.
     """
     if isinstance(node, Literal):
         return str(node)
-    if isinstance(graph, ox.Store):
+    if isinstance(graph, Graph):
+        pairs = [(lit.language, str(lit)) for lit in graph.objects(node, RDFS.label) if isinstance(lit, Literal)]
+    else:
         pairs = [(term.language, term.value) for term in (
             quad.object for quad in graph.quads_for_pattern(from_rdflib(node), ox.NamedNode(str(RDFS.label)), None,
                                                               ox.DefaultGraph())) if isinstance(term, ox.Literal)]
-    else:
-        pairs = [(lit.language, str(lit)) for lit in graph.objects(node, RDFS.label) if isinstance(lit, Literal)]
     labels: dict[str | None, str] = {}
     for language, text in sorted(pairs, key=lambda pair: (pair[0] or "", pair[1]), reverse=True):
         labels[language] = text
@@ -152,7 +153,7 @@ def label_of(graph: Graph | ox.Store, node: Node) -> str:
     return min(labels.values()) if labels else str(node)
 
 
-def _namespaces(data: Graph | ox.Store) -> object:
+def _namespaces(data: Graph | QueryStore) -> object:
     return data.namespace_manager if isinstance(data, Graph) else bind_prefixes(Graph()).namespace_manager
 
 
@@ -218,7 +219,7 @@ def _from_pyshacl(report: Graph, result: Node, data: Graph, shapes: Graph) -> Vi
     )
 
 
-def fast_violations(store: ox.Store, shapes: Graph, data: Graph | ox.Store | None = None,
+def fast_violations(store: QueryStore, shapes: Graph, data: Graph | QueryStore | None = None,
                     executor: Executor | None = None, rewrites: Rewrites | None = None) -> list[Violation]:
     """Run the fast engine on ``store`` (data and ontology in its default graph); labels come from ``data``.
 
@@ -236,7 +237,7 @@ def fast_violations(store: ox.Store, shapes: Graph, data: Graph | ox.Store | Non
 NODE_COMPONENT = str(SH.NodeConstraintComponent)
 
 
-def _with_details(store: ox.Store, shapes: Graph, found: list[Violation], labels: Graph | ox.Store,
+def _with_details(store: QueryStore, shapes: Graph, found: list[Violation], labels: Graph | QueryStore,
                   names: object, rewrites: Rewrites | None = None, depth: int = 0) -> list[Violation]:
     """Each sh:node result with the results that explain it (sh:detail), found as pyshacl finds them: by
     validating the value against the node shape. Only that shape runs, targeted at those values."""
@@ -264,7 +265,7 @@ def _with_details(store: ox.Store, shapes: Graph, found: list[Violation], labels
             if v.component == NODE_COMPONENT else v for v in found]
 
 
-def _from_fast(result: ShaclResult, shapes: Graph, labels: Graph | ox.Store, names: object) -> Violation:
+def _from_fast(result: ShaclResult, shapes: Graph, labels: Graph | QueryStore, names: object) -> Violation:
     focus = to_rdflib(result.focus)
     path_text = result.path.n3(names) if isinstance(result.path, URIRef) else ""  # type: ignore[arg-type]
     value = to_rdflib(result.value) if result.value is not None else None
@@ -309,7 +310,7 @@ def _shape_name(shape: Node | None, shapes: Graph) -> str:
     return str(shape)
 
 
-def qc_violations(results: list[QcResult], data: Graph | ox.Store) -> list[Violation]:
+def qc_violations(results: list[QcResult], data: Graph | QueryStore) -> list[Violation]:
     """One violation per row that a quality-control query returned."""
     found = []
     names = _namespaces(data)
@@ -362,7 +363,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph, qc_files: list[P
     return ValidationReport(violations=violations, qc_results=qc_results, shapes=shapes, data=data)
 
 
-def validate_store(store: ox.Store, shapes: Graph, qc_files: list[Path], data: Graph | ox.Store | None = None,
+def validate_store(store: QueryStore, shapes: Graph, qc_files: list[Path], data: Graph | QueryStore | None = None,
                    rewrites: Rewrites | None = None) -> ValidationReport:
     """Validate a store holding data and ontology in its default graph with the fast engine and the QC queries.
 
@@ -379,7 +380,7 @@ def validate_store(store: ox.Store, shapes: Graph, qc_files: list[Path], data: G
                             shapes=shapes, data=labels)
 
 
-def _qc_result(store: ox.Store, path: Path, rewrites: Rewrites | None = None) -> QcResult:
+def _qc_result(store: QueryStore, path: Path, rewrites: Rewrites | None = None) -> QcResult:
     """One quality-control query run on ``store``, its rows written as :func:`migration_kg.shacl.qc.run_qc` does
     (literals as the data writes them, given the ``rewrites``)."""
     answer = run_query(store, path)

@@ -9,13 +9,17 @@ memberships, funders) and the figures of the VoID description. Terms stay in the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migration_kg.graph.ntriples import literal_parts, read_runs
+from rdflib import Graph
+
+from migration_kg.graph.ntriples import line_of, literal_parts, read_runs
 from migration_kg.namespaces import ID_BASE
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -76,6 +80,7 @@ class GraphIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._handle: int | None = None
+        self._temporary = False
         #: subject -> where its lines are: offset << 32 | length (a tuple of those if the file is not sorted)
         self.blocks: dict[str, int | tuple[int, ...]] = {}
         #: class -> the subjects typed with it, in file order
@@ -98,6 +103,16 @@ class GraphIndex:
     def read(cls, path: Path) -> GraphIndex:
         index = cls(path)
         index._scan()
+        return index
+
+    @classmethod
+    def of_graph(cls, graph: Graph) -> GraphIndex:
+        """The index of an rdflib graph, written as sorted N-Triples to a temporary file (removed by ``close``)."""
+        handle, name = tempfile.mkstemp(prefix="migration-kg-site-", suffix=".nt")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.writelines(sorted({line_of(s, p, o) for s, p, o in graph}))
+        index = cls.read(Path(name))
+        index._temporary = True
         return index
 
     def _scan(self) -> None:
@@ -194,6 +209,13 @@ class GraphIndex:
         if self._handle is not None:
             os.close(self._handle)
             self._handle = None
+        if self._temporary:
+            self.path.unlink(missing_ok=True)
+            self._temporary = False
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)

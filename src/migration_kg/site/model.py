@@ -83,7 +83,8 @@ def _order(values: Iterable[Node]) -> list:
 class SiteGraph:
     """Indexes over the data graph and the ontology that the page writers need."""
 
-    def __init__(self, index: GraphIndex, ontology: Graph) -> None:
+    def __init__(self, data: GraphIndex | Graph, ontology: Graph) -> None:
+        index = data if isinstance(data, GraphIndex) else GraphIndex.of_graph(data)
         self.index = index
         self.ontology = ontology
         self._statements: OrderedDict[str, list[tuple[URIRef, Node]]] = OrderedDict()

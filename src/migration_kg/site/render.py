@@ -249,3 +249,35 @@ def _global_files(site: SiteGraph, context: Context, dist_dir: Path, project: Pr
 
 def _release_turtle(graph: Graph) -> str:
     return graph.serialize(format="turtle")
+
+
+class _InMemory:
+    """Collects the files of a site instead of writing them (for :func:`render_site`)."""
+
+    staging = None
+    previous = None
+
+    def __init__(self) -> None:
+        self.files: dict[str, str | bytes] = {}
+        self.rewritten = 0
+        self.unchanged = 0
+
+    def add(self, path: str, content: Content) -> None:
+        self.files[path] = content.read_bytes() if isinstance(content, Path) else content
+
+
+def render_site(data: Graph, ontology: Graph, context: Context, dist_dir: Path, project: Project, version: str,
+                issued: str, progress: Progress | None = None, endpoint: str | None = None,
+                site_url: str | None = None) -> tuple[dict[str, str | bytes], dict]:
+    """Every file of the site of an rdflib graph by path, kept in memory, and figures about it (for small graphs
+    and tests; ``publish`` writes a large site file by file)."""
+    site = SiteGraph(data, ontology)
+    files = _InMemory()
+    try:
+        figures = write_site(site, context, dist_dir, project, version, issued, files,  # type: ignore[arg-type]
+                             progress, endpoint, 1, site_url)
+    finally:
+        site.close()
+    return files.files, {"triples": figures.triples, "entities": figures.entities, "pages": figures.pages,
+                         "map_missing": figures.map_missing, "map_fallbacks": figures.map_fallbacks,
+                         "kinds": figures.kinds}
