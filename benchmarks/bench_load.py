@@ -144,13 +144,32 @@ def bench_bulk(data: Path, triples: int, work: Path) -> Row:
     return Row(triples, "bulk file (dump + oxigraph load)", dump_seconds + load_seconds, dump_peak, load_peak)
 
 
+def selected_paths(text: str, parser: argparse.ArgumentParser) -> tuple[str, ...]:
+    """The paths named in a comma-separated list, where a name that holds a comma ("graph-store staged,
+    in-memory") is read whole: at each place, the longest run of parts that makes a known name."""
+    parts = [part.strip() for part in text.split(",")]
+    chosen, start = [], 0
+    while start < len(parts):
+        for end in range(len(parts), start, -1):
+            name = ", ".join(parts[start:end])
+            if name in PATHS:
+                chosen.append(name)
+                start = end
+                break
+        else:
+            parser.error(f"unknown path {parts[start]!r} (known: {'; '.join(PATHS)})")
+    return tuple(chosen)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated triple counts")
-    parser.add_argument("--paths", default="all", help=f"comma-separated, from: {', '.join(PATHS)}")
+    parser.add_argument("--paths", default="all", help=f"comma-separated, from: {'; '.join(PATHS)} (a name "
+                        "that holds a comma is read whole)")
+    parser.add_argument("--path", action="append", default=[], choices=PATHS, help="one path (repeatable)")
     parser.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
     args = parser.parse_args(argv)
-    paths = PATHS if args.paths == "all" else tuple(p.strip() for p in args.paths.split(","))
+    paths = tuple(args.path) or (PATHS if args.paths == "all" else selected_paths(args.paths, parser))
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-load-"))
     work.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []

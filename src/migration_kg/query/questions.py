@@ -248,7 +248,7 @@ def _collect(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, form
         return QueryResult(form="ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = tuple(variable.value for variable in answer.variables)
-        rows = [tuple(solution[name] for name in variables) for solution in answer]
+        rows = [tuple(solution) for solution in answer]  # each solution's values in the projection's order
         return QueryResult(form="SELECT", variables=variables, rows=rows)
     return QueryResult(form=form, triples=sorted(answer, key=str))
 
