@@ -37,8 +37,9 @@ class ComponentTasks(PairTasks, CustomTasks):
             elif name == "hasValue":
                 for argument in arguments:
                     constant = self.conditions.constant(argument)
-                    test = (f"FILTER(!EXISTS {{ ?this {shape.sparql_path} ?value FILTER(sameTerm(?value, "
-                            f"{constant})) }})" if shape.path is not None else f"FILTER(!sameTerm(?this, {constant}))")
+                    same = self.conditions.same
+                    test = (f"FILTER(!EXISTS {{ ?this {shape.sparql_path} ?value FILTER({same('?value', constant)}) }})"
+                            if shape.path is not None else f"FILTER(!{same('?this', constant)})")
                     tasks.append(Task(f"SELECT ?this WHERE {{ {focus} {test} }}",
                                       partial(self._focus_results, shape, component)))
             elif name in ("minCount", "maxCount"):

@@ -146,6 +146,12 @@ class Conditions:
         stored = self.stored(literal)
         return str(stored) if self.rewrites.written.get(stored, stored) == literal else NOTHING  # type: ignore[arg-type]
 
+    @staticmethod
+    def same(v: str, constant: str) -> str:
+        """``sameTerm(v, constant)``, written ``v = <iri>`` for an IRI (the same truth for an IRI, and a form that
+        Virtuoso also evaluates inside COALESCE)."""
+        return f"({v} = {constant})" if constant.startswith("<") else f"sameTerm({v}, {constant})"
+
     def stored(self, literal: ox.Literal) -> ox.Literal:
         """The form in which a store holds ``literal``."""
         if literal not in self._stored:
@@ -206,7 +212,8 @@ class Conditions:
             if not isinstance(argument, URIRef):
                 raise UnsupportedShaclFeature("a sh:class that is not an IRI", shape.node)
             kind = self.fresh("type")
-            return (f"(!isLiteral({v}) && EXISTS {{ {v} a {kind} . VALUES {kind} "
+            # IF rather than &&: the same truth, and a form that Virtuoso also compiles inside COALESCE
+            return (f"IF(isLiteral({v}), false, EXISTS {{ {v} a {kind} . VALUES {kind} "
                     f"{{ {' '.join(self.subclasses(argument))} }} }})")
         if name == "datatype":
             return self.datatype(argument, v)
@@ -217,7 +224,8 @@ class Conditions:
         if name in COMPARISONS:
             if not isinstance(argument, Literal):
                 raise UnsupportedShaclFeature(f"a sh:{name} that is not a literal", shape.node)
-            strings = f"DATATYPE({v}) IN ({', '.join(f'<{dt}>' for dt in STRING_VALUED)})"
+            strings = (f"(LANG({v}) != \"\" || COALESCE(DATATYPE({v}) IN "
+                       f"({', '.join(f'<{dt}>' for dt in STRING_VALUED)}), true))")
             kind = strings if isinstance(argument.value, str) else f"!({strings})"
             return f"(isLiteral({v}) && {kind} && {v} {COMPARISONS[name]} {sparql_term(argument)})"
         if name in ("minLength", "maxLength"):
@@ -236,7 +244,7 @@ class Conditions:
             return (f"({tagged} && (LCASE(LANG({v})) IN ({listed}) || "
                     f"LCASE(STRBEFORE(CONCAT(LANG({v}), \"-\"), \"-\")) IN ({listed})))")
         if name == "in":
-            members = [f"sameTerm({v}, {self.constant(member)})" for member in self.shapes.items(argument)]
+            members = [self.same(v, self.constant(member)) for member in self.shapes.items(argument)]
             return "(" + (" || ".join(members) or "false") + ")"
         stack = (*stack, shape.node)
         nodes = self.shapes.items(argument) if name in ("or", "and", "xone") else [argument]
@@ -258,12 +266,21 @@ class Conditions:
         if datatype == RDFS.Literal:
             return f"isLiteral({v})"
         if datatype == RDFS.Datatype:
-            return f"(isLiteral({v}) && LANG({v}) = \"\" && DATATYPE({v}) != <{XSD.string}>)"
+            return f"(isLiteral({v}) && LANG({v}) = \"\" && COALESCE(DATATYPE({v}) != <{XSD.string}>, false))"
         if not isinstance(datatype, URIRef):
             raise UnsupportedShaclFeature("a sh:datatype that is not an IRI")
-        test = f"isLiteral({v}) && DATATYPE({v}) = <{datatype}>"
+        # A language tag is what makes rdf:langString, and a simple literal is xsd:string: tested that way, since
+        # some stores (Virtuoso) give no DATATYPE for either.
+        if datatype == RDF.langString:
+            test = f"isLiteral({v}) && LANG({v}) != \"\""
+        elif datatype == XSD.string:
+            test = f"isLiteral({v}) && LANG({v}) = \"\" && COALESCE(DATATYPE({v}) = <{datatype}>, true)"
+        else:
+            test = f"isLiteral({v}) && DATATYPE({v}) = <{datatype}>"
         if datatype in OXIGRAPH_VALUES:  # Oxigraph keeps a literal it cannot parse as text, which a cast rejects
-            test += f" && COALESCE(sameTerm(<{datatype}>({v}), {v}), false)"
+            # the same lexical form after the cast (sameTerm, with the datatype known equal; Virtuoso's sameTerm
+            # is false on any typed literal)
+            test += f" && COALESCE(STR(<{datatype}>({v})) = STR({v}), false)"
         elif XSDToPython.get(datatype) is not None:
             test += "".join(f" && !sameTerm({v}, {literal})" for literal in self.ill_typed(datatype))
         return self.corrected(f"({test})", v, lambda literal: literal.datatype.value == str(datatype) and
@@ -299,7 +316,7 @@ class Conditions:
                                            self.fresh("w"), self.fresh("o"))
                     tests.append(f"NOT EXISTS {{ {pattern} }}")
             elif shape.path is None and name == "hasValue":
-                tests.extend(f"sameTerm({v}, {self.constant(argument)})" for argument in arguments)
+                tests.extend(self.same(v, self.constant(argument)) for argument in arguments)
             elif shape.path is None:
                 tests.extend(self.condition(shape, name, argument, v, stack) for argument in arguments)
             else:
@@ -316,7 +333,7 @@ class Conditions:
             return f"NOT EXISTS {{ {v} {path} {w} FILTER(!({tests})) }}"
         if name == "hasValue":
             w = self.fresh("w")
-            return " && ".join(f"EXISTS {{ {v} {path} {w} FILTER(sameTerm({w}, {self.constant(argument)})) }}"
+            return " && ".join(f"EXISTS {{ {v} {path} {w} FILTER({self.same(w, self.constant(argument))}) }}"
                                for argument in arguments)
         if name == "uniqueLang":
             if not is_true(arguments[0]):

@@ -243,7 +243,7 @@ class FastValidator(ComponentTasks):
                 tests.append(f"COUNT(DISTINCT {value}) > {member.integer('maxCount')}")
             for argument in member.parameters.get("hasValue", []):
                 constant = self.conditions.constant(argument)
-                tests.append(f"SUM(IF(BOUND({value}) && sameTerm({value}, {constant}), 1, 0)) = 0")
+                tests.append(f"SUM(IF(BOUND({value}) && {self.conditions.same(value, constant)}, 1, 0)) = 0")
             if is_true(member.parameters.get("uniqueLang", [None])[0]):
                 tagged, lang = self.conditions.fresh("tagged"), self.conditions.fresh("lang")
                 condition = f"isLiteral({value}) && LANG({value}) != \"\""
@@ -301,7 +301,7 @@ class FastValidator(ComponentTasks):
                       for m in members for name, arguments in m.parameters.items() if name in VALUE_PARAMETERS
                       for argument in arguments]
         if first.path is None:
-            conditions += [f"sameTerm(?this, {self.conditions.constant(argument)})"
+            conditions += [self.conditions.same("?this", self.conditions.constant(argument))
                            for argument in first.parameters.get("hasValue", [])]
         tasks = [task for m in members for task in self.constraint_tasks(m, DIRECT, focus)]
         tasks += [task for m in members for task in self.custom_tasks(m, focus)]
