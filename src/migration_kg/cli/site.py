@@ -49,7 +49,8 @@ def publish(settings: Settings, project_root: Path, dist_dir: Path | None, out_d
     if not settings.quiet:
         click.echo(result.validated)
         source = "built dist/ first, then " if result.built_dist else ""
-        kept = f"; {result.rewritten} rewritten, {result.unchanged} unchanged" if result.unchanged else ""
+        kept = (f"; {result.rewritten} rewritten, {result.unchanged} unchanged, {result.removed} removed"
+                if result.incremental else "")
         click.echo(f"{source}published {result.entities} entities ({result.triples} triples) as {result.pages} "
                    f"HTML pages, {len(result.files)} files in {shown(result.out_dir)}{kept}")
         for note in result.map_notes():

@@ -1,10 +1,11 @@
 """Writing the site into its staging directory, and keeping what the previous publish already wrote.
 
 Every file's SHA-256 goes into ``.publish-manifest`` (``sha256sum`` format, so ``sha256sum -c`` checks a whole
-site). When a site is already in place, a file whose bytes it already holds (same size, same content) is
-hard-linked from there instead of written again, so a publish after a small change rewrites only the files whose
-content changed, and says how many; the result is the same as a full publish. Several processes may write into
-one staging directory, each with its own :class:`SiteWriter`; their manifest lines are gathered at the end.
+site). When a site is already in place, a file whose new hash is the one its manifest records, and whose bytes on
+disk are still those bytes (a file edited by hand since is not trusted), is hard-linked from there instead of
+written again; so a publish after a small change rewrites only the files whose content changed, and says how many,
+and the result is the same as a full publish. Several processes may write into one staging directory, each with
+its own :class:`SiteWriter`; their manifest lines are gathered at the end.
 """
 
 from __future__ import annotations
@@ -58,13 +59,27 @@ def _same_file(path: Path, source: Path) -> bool:
         return False
 
 
+def _write_new(target: Path, data: bytes) -> None:
+    """Create ``target`` with ``data`` (mode 0666 less the umask) in as few system calls as Python allows."""
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
+
+
 class SiteWriter:
     """Writes files under ``staging``, reusing the unchanged files of ``previous`` (the site being replaced), and
     notes each file's hash in a part of the manifest (``part`` names it when several writers share ``staging``)."""
 
-    def __init__(self, staging: Path, previous: Path | None = None, part: str = "main") -> None:
+    def __init__(self, staging: Path, previous: Path | None = None, part: str = "main",
+                 manifest: dict[str, str] | None = None) -> None:
         self.staging = staging
         self.previous = previous
+        #: the previous site's manifest (path -> SHA-256); read from ``previous`` unless given
+        self.manifest = manifest if manifest is not None else (read_manifest(previous) if previous else {})
         self.rewritten = 0
         self.unchanged = 0
         self._folders: set[Path] = {staging}
@@ -85,25 +100,25 @@ class SiteWriter:
             raise ValueError(f"the site cannot hold a file named {path}")
         target = self._target(path)
         if isinstance(content, Path):
-            digest = hashlib.sha256()
+            hasher = hashlib.sha256()
             with content.open("rb") as stream:
                 while chunk := stream.read(_CHUNK):
-                    digest.update(chunk)
-            if not self._kept(path, lambda old: _same_file(old, content)):
+                    hasher.update(chunk)
+            digest = hasher.hexdigest()
+            if not self._kept(path, digest, lambda old: _same_file(old, content)):
                 shutil.copyfile(content, target)
                 self.rewritten += 1
         else:
             data = content.encode("utf-8") if isinstance(content, str) else content
-            digest = hashlib.sha256(data)
-            if not self._kept(path, lambda old: _same_bytes(old, data)):
-                with open(target, "wb") as stream:
-                    stream.write(data)
+            digest = hashlib.sha256(data).hexdigest()
+            if not self._kept(path, digest, lambda old: _same_bytes(old, data)):
+                _write_new(target, data)
                 self.rewritten += 1
-        self._lines.write(f"{digest.hexdigest()}  {path}\n")
+        self._lines.write(f"{digest}  {path}\n")
 
-    def _kept(self, path: str, same: object) -> bool:
-        """Link the previous site's file if it holds the same bytes."""
-        if self.previous is None:
+    def _kept(self, path: str, digest: str, same: object) -> bool:
+        """Link the previous site's file if its manifest gives it this content's hash and it still holds it."""
+        if self.previous is None or self.manifest.get(path) != digest:
             return False
         old = self.previous / path
         if not same(old):  # type: ignore[operator]

@@ -28,7 +28,7 @@ from migration_kg.pipeline.build import build
 from migration_kg.project import Project
 from migration_kg.site.geonames import missing_message
 from migration_kg.site.model import SiteGraph, local_path
-from migration_kg.site.output import SiteWriter, finish_manifest
+from migration_kg.site.output import SiteWriter, finish_manifest, read_manifest
 from migration_kg.site.render import SiteFigures, render_site, write_site
 
 Progress = Callable[[str], None]
@@ -54,6 +54,8 @@ class PublishResult:
     #: Files written, and files kept from the previous site because their content did not change.
     rewritten: int = 0
     unchanged: int = 0
+    #: Files of the previous site that the new one no longer has (an entity deleted, say).
+    removed: int = 0
     #: Whether a previous site with a manifest was there to compare with.
     incremental: bool = False
     #: What the validation of the graph before publishing found (its summary line).
@@ -145,19 +147,22 @@ def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, 
     context = load_context(dist / "context.jsonld")
     site = SiteGraph.read(dist / "migration-kg.nt", ontology)
     previous = target if target.is_dir() else None
+    before = read_manifest(previous) if previous is not None else {}
     figures = SiteFigures()
     counts = (0, 0)
+    names: list[str] = []
 
     def write(staging: Path) -> list[str]:
-        nonlocal figures, counts
-        writer = SiteWriter(staging, previous)
+        nonlocal figures, counts, names
+        writer = SiteWriter(staging, previous, manifest=before)
         try:
             figures = write_site(site, context, dist, project, version, issued or today(), writer, step,
                                  sparql_endpoint, workers or available_cpus(), site_url)
         finally:
             counts = writer.close()
         step(f"wrote {counts[0]} files, kept {counts[1]} unchanged")
-        return finish_manifest(staging)
+        names = finish_manifest(staging)
+        return names
 
     try:
         written = write_atomically(target, {}, write)
@@ -166,7 +171,15 @@ def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, 
     return PublishResult(out_dir=target, built_dist=built, triples=figures.triples, entities=figures.entities,
                          pages=figures.pages, files=written, map_missing=figures.map_missing,
                          map_fallbacks=figures.map_fallbacks, rewritten=counts[0], unchanged=counts[1],
+                         removed=_removed(previous, before, names) if previous is not None else 0,
                          incremental=previous is not None, validated=validated)
+
+
+def _removed(previous: Path, manifest: dict[str, str], names: list[str]) -> int:
+    """How many files the site before this publish held (by its manifest, else by listing it) that it now lacks."""
+    old = set(manifest) if manifest else {
+        path.relative_to(previous).as_posix() for path in previous.rglob("*") if path.is_file() or path.is_symlink()}
+    return len(old.difference(names))
 
 
 def available_cpus() -> int:

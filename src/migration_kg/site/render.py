@@ -108,6 +108,7 @@ class _Job:
     context: Context
     staging: Path
     previous: Path | None
+    manifest: dict[str, str]
 
 
 _JOB: _Job | None = None
@@ -117,7 +118,7 @@ def _write_entities(first: int, last: int) -> tuple[int, int]:
     """In a worker process: write the files of entities ``first`` to ``last`` (excluded); (rewritten, kept)."""
     job = _JOB
     assert job is not None
-    writer = SiteWriter(job.staging, job.previous, f"entities-{first:09d}")
+    writer = SiteWriter(job.staging, job.previous, f"entities-{first:09d}", job.manifest)
     entities = job.site.entities()
     for node in entities[first:last]:
         for path, content in entity_files(job.site, node, job.context):
@@ -142,7 +143,7 @@ def write_site(site: SiteGraph, context: Context, dist_dir: Path, project: Proje
     pool = None
     pending = []
     if workers > 1 and len(entities) >= PARALLEL_FROM:
-        _JOB = _Job(site, context, writer.staging, writer.previous)
+        _JOB = _Job(site, context, writer.staging, writer.previous, writer.manifest)
         # What exists now is shared with the workers page by page until someone writes to it; freezing it keeps
         # the cyclic garbage collector from writing to every object (and so copying every page) in each worker.
         gc.collect()
