@@ -57,6 +57,11 @@ def _check_manifest(site: Path) -> dict[str, str]:
     return manifest
 
 
+def _run_publish(runner, project_root: Path, dist_dir: Path, out: Path):
+    return runner.invoke(main, ["publish", "--project", str(project_root), "--dist", str(dist_dir), "--out", str(out),
+                                "--issued", ISSUED])
+
+
 @pytest.fixture()
 def published(dist_dir: Path, project_root: Path, tmp_path: Path) -> Path:
     return publish(project_root, dist_dir, tmp_path / "site", issued=ISSUED).out_dir
@@ -65,7 +70,7 @@ def published(dist_dir: Path, project_root: Path, tmp_path: Path) -> Path:
 def test_a_second_publish_with_no_change_rewrites_nothing(runner, published: Path, dist_dir: Path,
                                                           project_root: Path) -> None:
     before, stats = _tree(published), _stats(published)
-    result = runner.invoke(main, ["publish", "--project", str(project_root), "--dist", str(dist_dir), "--out", str(published), "--issued", ISSUED])
+    result = _run_publish(runner, project_root, dist_dir, published)
     assert result.exit_code == 0, result.output
     assert _summary(result.output) == (0, len(before) - 1, 0)
     assert _tree(published) == before
@@ -118,12 +123,12 @@ def test_a_deleted_entity_loses_its_pages(runner, published: Path, dist_dir: Pat
     graph.write_text("".join(line for line in lines if not any(
         line.startswith(iri + " ") or f" {iri} " in line for iri in gone)), encoding="utf-8")
     before = set(read_manifest(published))
-    result = runner.invoke(main, ["publish", "--project", str(project_root), "--dist", str(smaller), "--out", str(published), "--issued", ISSUED])
+    result = _run_publish(runner, project_root, smaller, published)
     assert result.exit_code == 0, result.output
     after = _check_manifest(published)
     stems = ["id/person/george-soros", *(f"id/claim/{claim[1:-1].rsplit('/', 1)[1]}" for claim in claims)]
-    missing = {f"{language}{stem}{suffix}" for stem in stems for language in ("", "fr/")
-               for suffix in (".html",)} | {f"{stem}{suffix}" for stem in stems for suffix in (".ttl", ".nt", ".jsonld")}
+    missing = {f"{language}{stem}.html" for stem in stems for language in ("", "fr/")}
+    missing |= {f"{stem}{suffix}" for stem in stems for suffix in (".ttl", ".nt", ".jsonld")}
     assert missing <= before
     assert not missing & set(after)
     assert not [path for path in missing if (published / path).exists()]
@@ -140,7 +145,7 @@ def test_a_file_edited_since_the_last_publish_is_rewritten(runner, published: Pa
     assert len(tampered) == len(page.read_bytes()) and tampered != before["id/city/montreal.html"]
     page.write_bytes(tampered)
     (published / "index.html").unlink()
-    result = runner.invoke(main, ["publish", "--project", str(project_root), "--dist", str(dist_dir), "--out", str(published), "--issued", ISSUED])
+    result = _run_publish(runner, project_root, dist_dir, published)
     assert result.exit_code == 0, result.output
     assert _summary(result.output)[:1] == (2,)
     assert _tree(published) == before

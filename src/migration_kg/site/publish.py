@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import multiprocessing
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,7 +143,8 @@ def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, 
             raise InputError("missing from the build (run `migration-kg build` again)", dist / name)
     if sparql_endpoint is not None and not sparql_endpoint.startswith(("http://", "https://")):
         raise UsageError(f"the SPARQL endpoint {sparql_endpoint!r} is not an http(s) URL")
-    validated = check_before_publishing(project, dist, step)
+    processes = workers or available_cpus()
+    checked = check_beside(project, dist, processes, step)
     step("reading the built graph")
     ontology = load_graph([dist / "ontology.ttl"])
     context = load_context(dist / "context.jsonld")
@@ -151,16 +154,21 @@ def publish(project_root: Path | str = ".", dist_dir: Path | str | None = None, 
     figures = SiteFigures()
     counts = (0, 0)
     names: list[str] = []
+    validated = ""
 
     def write(staging: Path) -> list[str]:
-        nonlocal figures, counts, names
+        nonlocal figures, counts, names, validated
         writer = SiteWriter(staging, previous, manifest=before)
         try:
             figures = write_site(site, context, dist, project, version, issued or today(), writer, step,
-                                 sparql_endpoint, workers or available_cpus(), site_url)
+                                 sparql_endpoint, processes, site_url)
+        except BaseException:
+            checked()  # a graph that does not conform is the first thing to say
+            raise
         finally:
             counts = writer.close()
         step(f"wrote {counts[0]} files, kept {counts[1]} unchanged")
+        validated = checked()
         names = finish_manifest(staging)
         return names
 
@@ -188,6 +196,36 @@ def available_cpus() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+def check_beside(project: Project, dist: Path, processes: int, progress: Progress | None = None) -> Callable[[], str]:
+    """Start :func:`check_before_publishing` in a process of its own while the site is written (with more than one
+    processor; else check now); the function returned waits for it and gives its summary line, or raises what the
+    check raises. A check that fails or cannot report is run again here, for its full error."""
+    if processes < 2:
+        summary = check_before_publishing(project, dist, progress)
+        return lambda: summary
+    (progress or (lambda _message: None))(f"validating {dist / 'migration-kg.nt'} while writing the site")
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_check_quietly, project, dist)
+    pool.shutdown(wait=False)
+
+    def result() -> str:
+        try:
+            summary = future.result()
+        except Exception:  # the process died: check here, where the error can be reported whole
+            summary = None
+        return summary if summary is not None else check_before_publishing(project, dist)
+
+    return result
+
+
+def _check_quietly(project: Project, dist: Path) -> str | None:
+    """In the checking process: the summary line, or None if the graph does not pass."""
+    try:
+        return check_before_publishing(project, dist)
+    except Exception:
+        return None
 
 
 def check_before_publishing(project: Project, dist: Path, progress: Progress | None = None) -> str:

@@ -61,7 +61,7 @@ Content = str | bytes | Path
 
 RELEASE_SHAPES = Path("shapes") / "release" / "dcat-void-shapes.ttl"
 #: From this many entities on, ``workers`` > 1 writes the entities' files in parallel (below, forking costs more).
-PARALLEL_FROM = 2000
+PARALLEL_FROM = 64
 
 
 @dataclass
