@@ -164,6 +164,23 @@ def test_a_failed_publish_leaves_the_previous_site_and_its_manifest(published: P
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
 
 
+def test_a_graph_that_does_not_conform_leaves_the_previous_site(runner, published: Path, dist_dir: Path,
+                                                                project_root: Path, tmp_path: Path) -> None:
+    """The graph is validated while the site is written: a violation found then still stops the swap."""
+    before, stats = _tree(published), _stats(published)
+    broken = tmp_path / "dist"
+    shutil.copytree(dist_dir, broken)
+    with (broken / "migration-kg.nt").open("a", encoding="utf-8") as stream:
+        stream.write("<https://w3id.org/migration-kg/id/city/nowhere> "
+                     "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/City> .\n")
+    result = _run_publish(runner, project_root, broken, published)
+    assert result.exit_code == 1, result.output
+    assert "does not conform" in result.stderr and "nothing published" in result.stderr
+    assert _tree(published) == before
+    assert _stats(published) == stats
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
+
+
 def test_the_site_is_the_same_whatever_the_hash_seed(dist_dir: Path, project_root: Path, tmp_path: Path) -> None:
     trees = []
     for seed in ("0", "4242"):
