@@ -59,7 +59,7 @@ def _same_file(path: Path, source: Path) -> bool:
         return False
 
 
-def _write_new(target: Path, data: bytes) -> None:
+def _write_new(target: str, data: bytes) -> None:
     """Create ``target`` with ``data`` (mode 0666 less the umask) in as few system calls as Python allows."""
     handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
@@ -82,17 +82,20 @@ class SiteWriter:
         self.manifest = manifest if manifest is not None else (read_manifest(previous) if previous else {})
         self.rewritten = 0
         self.unchanged = 0
-        self._folders: set[Path] = {staging}
+        self._root = os.fspath(staging)
+        self._folders: set[str] = {""}
         parts = staging / _PARTS
         parts.mkdir(exist_ok=True)
         self._lines = (parts / part).open("w", encoding="utf-8", newline="\n")
 
-    def _target(self, path: str) -> Path:
-        target = self.staging / path
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-        return target
+    def _target(self, path: str) -> str:
+        """Where ``path`` goes in the staging directory (its folder made on first use; plain strings, as this runs
+        once per file)."""
+        folder = path.rpartition("/")[0]
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self._root, folder), exist_ok=True)
+            self._folders.add(folder)
+        return os.path.join(self._root, path)
 
     def add(self, path: str, content: str | bytes | Path) -> None:
         """Write one file (text as UTF-8; a Path is copied)."""
@@ -124,7 +127,7 @@ class SiteWriter:
         if not same(old):  # type: ignore[operator]
             return False
         try:
-            os.link(old, self.staging / path)
+            os.link(old, os.path.join(self._root, path))
         except OSError:
             return False
         self.unchanged += 1
