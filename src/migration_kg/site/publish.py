@@ -58,7 +58,7 @@ class PublishResult:
     unchanged: int = 0
     #: Files of the previous site that the new one no longer has (an entity deleted, say).
     removed: int = 0
-    #: Whether a previous site with a manifest was there to compare with.
+    #: Whether a site was already there (its files compared with by the hashes of its manifest).
     incremental: bool = False
     #: What the validation of the graph before publishing found (its summary line).
     validated: str = ""
