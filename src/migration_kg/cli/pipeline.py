@@ -56,23 +56,29 @@ def build(settings: Settings, project_root: Path, out_dir: Path | None, engine: 
                    "MIGRATION_KG_SPARQL_TOKEN, or MIGRATION_KG_SPARQL_USER and MIGRATION_KG_SPARQL_PASSWORD.")
 @click.option("--graph", "graphs", multiple=True, metavar="IRI",
               help="With --endpoint: a named graph to validate (repeatable; their union is validated).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="With --endpoint: how long to wait for the store's answer to each validation query "
+                   "(default 600).")
 @click.pass_obj
 def validate(settings: Settings, project_root: Path, files: tuple[Path, ...], report_path: Path | None,
-             engine: str, sources: tuple[Path, ...], endpoint: str | None, graphs: tuple[str, ...]) -> None:
+             engine: str, sources: tuple[Path, ...], endpoint: str | None, graphs: tuple[str, ...],
+             timeout: float | None) -> None:
     """Run the SHACL shapes, QC queries and quote checks on the project's data, or on FILES instead, or on what a
     SPARQL endpoint holds (--endpoint), inside the store.
 
-    Exit codes: 0 conforms, 1 does not conform, 2 bad input or usage, 3 to 6 the endpoint could not be used
-    (unreachable, too slow, refused a query, did not answer SPARQL results).
+    Exit codes: 0 conforms, 1 does not conform, 2 bad input or usage, 3 to 7 the endpoint could not be used
+    (unreachable, too slow or cut its answer short, refused a query, did not answer SPARQL results, cut its
+    answer at a row limit).
     """
     from migration_kg.errors import UsageError
     from migration_kg.files import write_file_atomically
     from migration_kg.pipeline.api import validate as run_validate
 
     with progress_display(settings) as step:
-        if graphs and endpoint is None:
-            raise UsageError("--graph names a graph of the store given by --endpoint")
-        report = run_validate(files, project_root, step, engine, list(sources) or None, endpoint, graphs)
+        if (graphs or timeout is not None) and endpoint is None:
+            raise UsageError(f"{'--graph' if graphs else '--timeout'} goes with --endpoint (a store to validate in)")
+        report = run_validate(files, project_root, step, engine, list(sources) or None, endpoint, graphs,
+                              timeout or 600.0)
     if report_path is not None:
         from migration_kg.graph.serialize import to_turtle
 

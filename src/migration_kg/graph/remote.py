@@ -11,8 +11,10 @@ data is never copied out of the store. Credentials come from the environment onl
 from __future__ import annotations
 
 import os
+import re
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
+from email.message import Message
 
 import pyoxigraph as ox
 
@@ -33,6 +35,9 @@ PASSWORD_VARIABLE = "MIGRATION_KG_SPARQL_PASSWORD"
 ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 #: The largest answer read; validation queries return only the focus nodes with a problem.
 MAX_ANSWER_BYTES = 1 << 30
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+CANONICAL_BOOLEANS = {"1": "true", "0": "false"}
+BLANK_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -52,7 +57,9 @@ class SparqlDataset:
         self.graphs = tuple(graphs)
         self.timeout = timeout
         self.headers, self.secrets = _credentials(os.environ if environ is None else environ)
+        #: How many queries were sent, and how many bytes of answers came back (validation reads little).
         self.requests = 0
+        self.received = 0
 
     def __repr__(self) -> str:
         return f"SparqlDataset({net.public_url(self.url)!r}, graphs={self.graphs!r})"
@@ -67,7 +74,10 @@ class SparqlDataset:
 
     def quads_for_pattern(self, subject: Term | None = None, predicate: ox.NamedNode | None = None,
                           value: Term | None = None, graph_name: object = None) -> list[ox.Quad]:
-        """The statements of the dataset that match a pattern (None matches anything)."""
+        """The statements of the dataset that match a pattern (None matches anything). A blank node cannot be
+        named in a query (``_:b`` there is a variable), so a pattern with one matches nothing here."""
+        if any(isinstance(term, ox.BlankNode) for term in (subject, predicate, value)):
+            return []
         parts = [_term(subject, "?s"), _term(predicate, "?p"), _term(value, "?o")]
         answer = self._send(f"SELECT ?s ?p ?o WHERE {{ {' '.join(parts)} }}")
         found = []
@@ -100,12 +110,14 @@ class SparqlDataset:
                                       "query") from None
         except net.NetError as error:
             raise EndpointUnreachableError(net.scrub(str(error), self.secrets)) from None
+        self.received += len(answer.body)
         if not answer.ok:
             detail = net.first_line(answer.body, self.secrets)
             raise EndpointHTTPError(f"{where} refused a validation query (HTTP {answer.status})"
                                     + (f": {detail}" if detail else ""))
         if not answer.complete:
             raise NotSparqlAnswerError(f"{where} broke off its answer to a validation query")
+        _refuse_partial(answer.headers, where)
         kind = answer.content_type.split(";")[0].strip().lower()
         result_format = ox.QueryResultsFormat.XML if "xml" in kind else ox.QueryResultsFormat.JSON
         try:
@@ -116,13 +128,31 @@ class SparqlDataset:
                                        f"results ({kind or 'no content type'}): {str(error)[:200]}") from None
 
 
+def _refuse_partial(headers: Message, where: str) -> None:
+    """Refuse an answer that a store cut short and still sent with 200 OK: Virtuoso's ``ResultSetMaxRows`` cap
+    (``X-SPARQL-MaxRows``) and its "anytime" answers, interrupted at ``MaxQueryExecutionTime``
+    (``X-SQL-State``). A validation that read part of its answer would miss violations."""
+    cap = headers.get("X-SPARQL-MaxRows")
+    if cap:
+        raise ResultTooLargeError(f"{where} cut its answer to a validation query at {cap} rows (Virtuoso's "
+                                  "ResultSetMaxRows): raise that limit in the [SPARQL] section of virtuoso.ini")
+    state = headers.get("X-SQL-State")
+    if state:
+        detail = " ".join((headers.get("X-SQL-Message") or "").split())[:200]
+        raise EndpointTimeoutError(f"{where} sent part of its answer to a validation query ({state}"
+                                   + (f": {detail}" if detail else "") + "): raise MaxQueryExecutionTime in the "
+                                   "[SPARQL] section of virtuoso.ini")
+
+
 def _term(term: object, variable: str) -> str:
     return variable if term is None else str(term)
 
 
 def _plain_json(body: bytes) -> bytes:
-    """SPARQL JSON results with Virtuoso's SPARQL 1.0 ``typed-literal`` bindings written as SPARQL 1.1 literals."""
-    if b'"typed-literal"' not in body:
+    """SPARQL JSON results as SPARQL 1.1 writes them, where Virtuoso writes them otherwise: its SPARQL 1.0
+    ``typed-literal`` bindings as literals, its stored booleans (``"1"^^xsd:boolean``) in canonical form, and
+    its blank nodes (``nodeID://b10000``) with labels that a blank node may have (``b10000``)."""
+    if not any(mark in body for mark in (b'"typed-literal"', XSD_BOOLEAN.encode(), b"nodeID://")):
         return body
     import json
 
@@ -131,6 +161,10 @@ def _plain_json(body: bytes) -> bytes:
         for cell in row.values():
             if cell.get("type") == "typed-literal":
                 cell["type"] = "literal"
+            if cell.get("datatype") == XSD_BOOLEAN and cell.get("value") in CANONICAL_BOOLEANS:
+                cell["value"] = CANONICAL_BOOLEANS[cell["value"]]
+            if cell.get("type") == "bnode":
+                cell["value"] = BLANK_LABEL_UNSAFE.sub("_", cell["value"].removeprefix("nodeID://"))
     return json.dumps(document).encode("utf-8")
 
 

@@ -36,14 +36,16 @@ from migration_kg.shacl.shapes import (
 
 COMPARISONS = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
 NODE_KINDS = {
-    SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
-    SH.BlankNodeOrIRI: "!isLiteral({v})", SH.BlankNodeOrLiteral: "!isIRI({v})", SH.IRIOrLiteral: "!isBlank({v})",
+    SH.IRI: "(isIRI({v}) && !isBlank({v}))", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "!isLiteral({v})", SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
+    SH.IRIOrLiteral: "!isBlank({v})",
 }
 #: Datatypes whose rdflib value is a Python string (pyshacl only compares strings with strings).
 STRING_VALUED = (XSD.string, RDF.langString, XSD.anyURI, XSD.normalizedString, XSD.token, XSD.language)
 #: Datatypes that Oxigraph parses into values: a literal it could not parse is a candidate for rdflib's check.
 OXIGRAPH_VALUES = (XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.boolean, XSD.date, XSD.dateTime, XSD.time,
                    XSD.duration, XSD.dayTimeDuration, XSD.yearMonthDuration)
+DURATION_TYPES = frozenset(str(XSD) + name for name in ("duration", "dayTimeDuration", "yearMonthDuration"))
 #: The Python type pyshacl expects for some datatypes, beyond rdflib's own ill-typed flag.
 PYTHON_TYPES = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
                 XSD.date: datetime.date, XSD.time: datetime.time, XSD.dateTime: datetime.datetime}
@@ -212,9 +214,10 @@ class Conditions:
             if not isinstance(argument, URIRef):
                 raise UnsupportedShaclFeature("a sh:class that is not an IRI", shape.node)
             kind = self.fresh("type")
-            # IF rather than &&: the same truth, and a form that Virtuoso also compiles inside COALESCE
-            return (f"IF(isLiteral({v}), false, EXISTS {{ {v} a {kind} . VALUES {kind} "
-                    f"{{ {' '.join(self.subclasses(argument))} }} }})")
+            # EXISTS alone: a literal is never the subject of a stored triple, so it fails as SHACL says. Virtuoso
+            # answers neither `!isLiteral(v) && EXISTS` inside COALESCE (SQ074) nor `IF(isLiteral(v), false,
+            # EXISTS ...)` (unbound for a literal)
+            return f"EXISTS {{ {v} a {kind} . VALUES {kind} {{ {' '.join(self.subclasses(argument))} }} }}"
         if name == "datatype":
             return self.datatype(argument, v)
         if name == "nodeKind":
@@ -280,7 +283,10 @@ class Conditions:
         if datatype in OXIGRAPH_VALUES:  # Oxigraph keeps a literal it cannot parse as text, which a cast rejects
             # the same lexical form after the cast (sameTerm, with the datatype known equal; Virtuoso's sameTerm
             # is false on any typed literal)
-            test += f" && COALESCE(STR(<{datatype}>({v})) = STR({v}), false)"
+            same = f"COALESCE(STR(<{datatype}>({v})) = STR({v}), false)"
+            if str(datatype) in DURATION_TYPES:  # Virtuoso casts a duration to seconds: "P5D" gives "432000.0"
+                same = f"({same} || COALESCE(<{datatype}>({v}) = <{datatype}>(STR({v})), false))"
+            test += f" && {same}"
         elif XSDToPython.get(datatype) is not None:
             test += "".join(f" && !sameTerm({v}, {literal})" for literal in self.ill_typed(datatype))
         return self.corrected(f"({test})", v, lambda literal: literal.datatype.value == str(datatype) and
