@@ -47,8 +47,9 @@ def validate_endpoint(endpoint: str, graphs: Sequence[str] = (), project_root: P
     missing = missing_ontology(dataset, project)
     if missing:
         where = "the graphs " + ", ".join(f"<{g}>" for g in graphs) if graphs else "the default graph"
-        raise UsageError(f"{where} of {endpoint} lack {missing} of the ontology's rdfs:subClassOf statements: load "
-                         "dist/ontology.ttl into the same graph as the data, or name its graph with another --graph")
+        raise UsageError(f"{missing} of the ontology's rdfs:subClassOf statements are missing from {where} of "
+                         f"{endpoint}: load dist/ontology.ttl into the same graph as the data, or name its graph "
+                         "with another --graph")
     shapes = load_graph(project.shapes_files())
     step(f"validating in the store at {endpoint} (SHACL, quality-control queries and quotes)")
     report = validate_store(dataset, shapes, project.qc_files())  # type: ignore[arg-type]
