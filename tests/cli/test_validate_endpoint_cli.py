@@ -1,6 +1,7 @@
 """``migration-kg validate --endpoint URL [--graph IRI]`` as a user runs it (the installed command, in a process of
 its own): a real Oxigraph server holding a user's bad data and the ontology in its default graph, and the built
-graph with the ontology in a named graph; endpoints that are down or misbehave give their documented exit codes."""
+graph with the ontology in a named graph; endpoints that are down or misbehave (including the two ways Virtuoso
+sends part of an answer with 200 OK) give their documented exit codes."""
 
 from __future__ import annotations
 
@@ -111,6 +112,8 @@ def test_unreachable_endpoint_exits_3() -> None:
     ("html", 6, "something other than SPARQL results (text/html)"),
     ("malformed-json", 6, "something other than SPARQL results (application/sparql-results+json)"),
     ("truncated-json", 6, "broke off its answer to a validation query"),
+    ("anytime", 4, "sent part of its answer to a validation query (S1TAT: RC...: Returning incomplete results"),
+    ("row-capped", 7, "cut its answer to a validation query at 10000 rows (Virtuoso's ResultSetMaxRows)"),
 ])
 def test_misbehaving_endpoint_gives_one_line_and_its_exit_code(mode: str, code: int, message: str) -> None:
     with misbehaving_server(mode) as server:

@@ -98,7 +98,7 @@ def oxigraph_server(location: Path, *options: str) -> Iterator[OxigraphServer]:
 
 #: How the misbehaving server answers, by name.
 MISBEHAVIOURS = ("hang", "error500", "html", "malformed-json", "too-many-requests", "unavailable",
-                 "timeout500", "truncated-json", "banned")
+                 "timeout500", "truncated-json", "banned", "row-capped", "anytime")
 #: What the Wikidata Query Service sends when a query runs past its own limit: HTTP 500, the query echoed, then
 #: Blazegraph's exception (shape as the service sends it; the query text here is a stand-in).
 TIMEOUT_BODY = (b"SPARQL-QUERY: queryStr=SELECT ?item WHERE { ?item ?p ?o } LIMIT 100000000\n"
@@ -154,6 +154,13 @@ def _handler_for(server_state: MisbehavingServer) -> type[http.server.BaseHTTPRe
                 self._send(500, "text/plain", TIMEOUT_BODY)
             elif mode == "truncated-json":
                 self._cut_off(b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "va')
+            elif mode == "row-capped":  # Virtuoso: results cut at ResultSetMaxRows, still 200 OK
+                self._send(200, "application/sparql-results+json", server_state.good_body,
+                           {"X-SPARQL-MaxRows": "10000"})
+            elif mode == "anytime":  # Virtuoso: a query interrupted at MaxQueryExecutionTime, partial, 200 OK
+                self._send(200, "application/sparql-results+json", server_state.good_body,
+                           {"X-SQL-State": "S1TAT", "X-SQL-Message": "RC...: Returning incomplete results, "
+                                                                     "query interrupted by result timeout."})
             elif mode == "banned":
                 self._send(403, "text/plain", b"You have been banned until 2030-01-01T00:00:00Z, please respect "
                                               b"throttling and retry-after headers.")
