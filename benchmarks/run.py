@@ -1,34 +1,41 @@
-"""Time every stage of the pipeline on synthetic data at several sizes, against the rdflib + pyshacl baseline.
+"""Time every stage of the pipeline on synthetic data at several sizes, against the floor and the baseline, and
+print one table (``benchmarks/scale_table.py`` renders it; ``--doc docs/scale.md`` writes it into the doc).
 
-For each size the synthetic project is generated (``benchmarks/generate.py``, cached under ``--work``), then:
-  * the stages of ``build`` run one by one in a fresh process (load, SHACL with the fast engine, the QC
-    queries, both as the build runs them, each syntax alone and all four in one pass), reporting time and the
-    process's peak memory after each stage;
-  * ``migration-kg build`` runs end to end as a cold command (the headline number);
-  * ``publish``, ``load`` into an in-memory Oxigraph server and the ``queries/`` questions run when those
-    commands exist (they are added by other parts of the project; skipped with a note otherwise);
-  * at the sizes given by ``--baseline-sizes``, the baseline a user would otherwise write: rdflib parse,
-    pyshacl validate and rdflib serialize (Turtle, N-Triples, JSON-LD), in a fresh process.
-It prints one table per size, the growth exponent of each stage between sizes, and the targets.
+For each size the synthetic project is generated (``benchmarks/generate.py``, cached under ``--work``). Runs are
+interleaved across sizes and repeated ``--repeats`` times where they are cheap; the table gives medians (and the
+highest peak memory). Each measurement runs in a fresh process:
+  * the stages of ``build`` one by one (load, SHACL with the fast engine, the QC queries, both as the build runs
+    them, each syntax alone and all four in one pass), with the process's peak memory after each stage;
+  * ``migration-kg build`` as a cold command, then again while ``python -c 'while 1: pass'`` keeps one core busy
+    (pinned with ``taskset -c 1``); the ``dist/`` of every run must be byte-identical;
+  * the floor: pyoxigraph's own bulk load of the data files, then its own four dumps (N-Triples, Turtle, RDF/XML,
+    JSON-LD), no validation;
+  * ``publish`` (cold, ``--no-build``), ``load`` into an in-memory Oxigraph server, and every question of
+    ``queries/`` embedded (median of five runs each after a warm-up; the slowest, and how many miss 50 ms / 200 ms);
+  * at ``--baseline-sizes``, what a user would otherwise write: rdflib parse, pyshacl validate, rdflib serialize;
+  * with ``--virtuoso 10000000``: ``benchmarks/bench_virtuoso.py`` (bulk load into Virtuoso, ``validate --endpoint``).
+Results accumulate in ``--results FILE`` (JSON): ``--only GROUP,...`` re-measures some groups and keeps the rest.
 
-    python benchmarks/run.py [--sizes 10000,100000,1000000] [--baseline-sizes 10000,100000] [--json out.json]
+    python benchmarks/run.py [--sizes 10000,100000,1000000] [--only build,busy,...] [--doc docs/scale.md]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
-import math
 import os
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from itertools import pairwise
 from pathlib import Path
+
+from scale_table import GROUPS, render, write_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
@@ -40,26 +47,28 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_command(args: list[str], timeout: float, env: dict[str, str] | None = None) -> dict:
-    """Run a command; its wall time, exit code and peak memory (from its own rusage)."""
+def run_command(args: list[str], timeout: float) -> dict:
+    """Run a command; its wall time, exit code and peak memory (from its own rusage, reaped with wait4)."""
     start = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    deadline = start + timeout
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            process.kill()
-            os.wait4(process.pid, 0)
-            return {"seconds": None, "note": f"stopped after {timeout:.0f} s"}
-        time.sleep(0.02)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    error = process.stderr.read().decode(errors="replace").strip().splitlines() if process.stderr else []
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                process.kill()
+                os.wait4(process.pid, 0)
+                return {"seconds": None, "note": f"stopped after {timeout:.0f} s"}
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        lines = err.read().decode(errors="replace").strip().splitlines()
     result = {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024}
-    if process.returncode:
-        result["note"] = f"exit {process.returncode}: {error[-1] if error else ''}"[:120]
+    if code:
+        result = {"seconds": None, "note": f"exit {code}: {lines[-1] if lines else ''}"[:120]}
     return result
 
 
@@ -72,25 +81,24 @@ def stage_worker(project: Path) -> dict:
 
     from migration_kg.graph.serialize import FORMATS, write_formats
     from migration_kg.pipeline.build import load_project
+    from migration_kg.project import Project
     from migration_kg.shacl.validation import _qc_result, fast_violations, validate_store
 
-    stages = []
+    stages: dict[str, dict] = {}
 
     def timed(name: str, action):
         start = time.perf_counter()
         value = action()
-        stages.append({"stage": name, "seconds": time.perf_counter() - start, "peak_mb": peak_mb()})
+        stages[name] = {"seconds": time.perf_counter() - start, "peak_mb": peak_mb()}
         return value
-
-    from migration_kg.project import Project
 
     loaded = timed("load: parse into a store", lambda: load_project(Project.at(project)))
     qc_files = loaded.project.qc_files()
     with ThreadPoolExecutor(2) as pool:
-        shacl = timed("validate: SHACL, fast engine", lambda: fast_violations(
+        timed("validate: SHACL, fast engine", lambda: fast_violations(
             loaded.store, loaded.shapes, None, pool, loaded.rewrites))
-    qc = timed("validate: QC queries", lambda: [_qc_result(loaded.store, path) for path in qc_files])
-    report = timed("validate: both, as build runs them", lambda: validate_store(
+    timed("validate: QC queries", lambda: [_qc_result(loaded.store, path) for path in qc_files])
+    timed("validate: both, as build runs them", lambda: validate_store(
         loaded.store, loaded.shapes, qc_files, rewrites=loaded.rewrites))
     out = Path(tempfile.mkdtemp(prefix="mkg-bench-out-"))
     try:
@@ -104,8 +112,51 @@ def stage_worker(project: Path) -> dict:
             stream.close()
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    return {"triples": loaded.triples, "stages": stages,
-            "violations": len(shacl) + sum(len(r.rows) for r in qc), "conforms": report.conforms}
+    return {"triples": loaded.triples, "stages": stages}
+
+
+def floor_worker(project: Path) -> dict:
+    """pyoxigraph alone: bulk-load the data files, then its own four dumps to files (no validation, no sorting)."""
+    import pyoxigraph as ox
+
+    out = Path(tempfile.mkdtemp(prefix="mkg-bench-floor-"))
+    try:
+        start = time.perf_counter()
+        store = ox.Store()
+        for path in sorted((project / "data").glob("*.ttl")):
+            store.bulk_load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        parsed = time.perf_counter() - start
+        stages = {"floor: pyoxigraph parse (bulk load)": {"seconds": parsed, "peak_mb": peak_mb()}}
+        start = time.perf_counter()
+        for name, fmt in (("nt", ox.RdfFormat.N_TRIPLES), ("ttl", ox.RdfFormat.TURTLE),
+                          ("rdf", ox.RdfFormat.RDF_XML), ("jsonld", ox.RdfFormat.JSON_LD)):
+            store.dump(out / f"graph.{name}", format=fmt, from_graph=ox.DefaultGraph())
+        dumped = time.perf_counter() - start
+        stages["floor: pyoxigraph four dumps"] = {"seconds": dumped, "peak_mb": peak_mb()}
+        stages["FLOOR (parse + four dumps)"] = {"seconds": parsed + dumped, "peak_mb": peak_mb()}
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return {"stages": stages}
+
+
+def questions_worker(project: Path, dist: Path) -> dict:
+    """Every offline question of queries/ on the built graph, embedded: median of five runs after a warm-up."""
+    from migration_kg.query.questions import bindings_for, list_queries, load_store, run_embedded
+
+    start = time.perf_counter()
+    store = load_store(dist)
+    loading = time.perf_counter() - start
+    times = {}
+    for question in (q for q in list_queries(project / "queries") if not q.needs_network):
+        bindings = bindings_for(question)
+        run_embedded(store, question, bindings)
+        runs = []
+        for _ in range(5):
+            start = time.perf_counter()
+            run_embedded(store, question, bindings)
+            runs.append(time.perf_counter() - start)
+        times[question.name] = statistics.median(runs)
+    return {"loading": loading, "questions": times, "peak_mb": peak_mb()}
 
 
 def baseline_worker(project: Path) -> dict:
@@ -113,12 +164,12 @@ def baseline_worker(project: Path) -> dict:
     from pyshacl import validate
     from rdflib import Graph
 
-    stages = []
+    stages: dict[str, dict] = {}
     start = time.perf_counter()
 
     def step(name: str) -> None:
         nonlocal start
-        stages.append({"stage": name, "seconds": time.perf_counter() - start, "peak_mb": peak_mb()})
+        stages[name] = {"seconds": time.perf_counter() - start, "peak_mb": peak_mb()}
         start = time.perf_counter()
 
     data = Graph()
@@ -135,17 +186,20 @@ def baseline_worker(project: Path) -> dict:
     for syntax in ("turtle", "nt", "json-ld"):
         data.serialize(format=syntax)
         step(f"baseline: rdflib serialize {syntax}")
-    return {"triples": len(data), "stages": stages}
+    return {"stages": stages}
 
 
-def run_worker(kind: str, project: Path, timeout: float) -> dict:
+WORKERS = {"stage": stage_worker, "floor": floor_worker, "baseline": baseline_worker}
+
+
+def run_worker(kind: str, timeout: float, *paths: Path) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json") as result:
-        outcome = run_command([sys.executable, __file__, f"--{kind}-worker", str(project), "--result", result.name],
+        outcome = run_command([sys.executable, __file__, "--worker", kind, *map(str, paths), "--result", result.name],
                               timeout)
-        if outcome["seconds"] is None or "note" in outcome:
-            return {"stages": [], "note": outcome.get("note", "failed")}
+        if outcome["seconds"] is None:
+            return {"stages": {}, "note": outcome.get("note", "failed")}
         found = json.loads(Path(result.name).read_text(encoding="utf-8"))
-        found["peak_mb"] = outcome["peak_mb"]
+        found["process_peak_mb"] = outcome["peak_mb"]
         return found
 
 
@@ -158,65 +212,66 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def commands() -> set[str]:
-    from migration_kg.cli.main import main
+def digest(directory: Path) -> str:
+    """One SHA-256 over every file of a directory (names and bytes), to compare outputs of runs."""
+    total = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        total.update(str(path.relative_to(directory)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return total.hexdigest()
 
-    return set(main.commands)
+
+def build_once(project: Path, cap: float, busy: bool) -> dict:
+    """A cold ``migration-kg build`` into a fresh directory (with one core kept busy when ``busy``)."""
+    out = Path(tempfile.mkdtemp(prefix="mkg-bench-build-")) / "dist"
+    spinner = subprocess.Popen(["taskset", "-c", "1", sys.executable, "-c", "while 1: pass"]) if busy else None
+    try:
+        time.sleep(0.3 if busy else 0)
+        result = run_command([*CLI, "-q", "build", "--project", str(project), "--out", str(out)], cap)
+    finally:
+        if spinner is not None:
+            spinner.kill()
+            spinner.wait()
+    if out.is_dir():
+        result["digest"] = digest(out)
+    shutil.rmtree(out.parent, ignore_errors=True)
+    return result
 
 
-def other_commands(project: Path, dist: Path, cap: float) -> list[dict]:
-    """publish, load into Oxigraph and the questions of queries/, when the commands exist."""
-    found, rows = commands(), []
-    if "publish" in found:
-        site = Path(tempfile.mkdtemp(prefix="mkg-bench-site-"))
-        rows.append({"stage": "publish (cold command)", **run_command(
-            [*CLI, "-q", "publish", "--project", str(project), "--dist", str(dist), "--out", str(site / "site"),
-             "--no-build", "--issued", "2026-01-01"], cap)})
+def publish_once(project: Path, dist: Path, cap: float) -> dict:
+    site = Path(tempfile.mkdtemp(prefix="mkg-bench-site-"))
+    try:
+        return run_command([*CLI, "-q", "publish", "--project", str(project), "--dist", str(dist), "--out",
+                            str(site / "site"), "--no-build", "--issued", "2026-01-01"], cap)
+    finally:
         shutil.rmtree(site, ignore_errors=True)
-    else:
-        rows.append({"stage": "publish", "seconds": None, "note": "no publish command yet"})
+
+
+def load_oxigraph(dist: Path, cap: float) -> dict:
     server = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
-    if "load" in found and server:
-        port = free_port()
-        process = subprocess.Popen([server, "serve", "--bind", f"127.0.0.1:{port}"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            time.sleep(1.0)
-            rows.append({"stage": "load into Oxigraph (in-memory server)", **run_command(
-                [*CLI, "-q", "load", "--dist", str(dist), "--store", "oxigraph",
-                 "--endpoint", f"http://127.0.0.1:{port}"], cap)})
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-    else:
-        rows.append({"stage": "load into Oxigraph", "seconds": None, "note": "no load command or oxigraph binary"})
-    if "query" in found:
-        rows.append(queries_row(project, dist, cap))
-    else:
-        rows.append({"stage": "queries", "seconds": None, "note": "no query command yet"})
-    return rows
+    if not server:
+        return {"seconds": None, "note": "no oxigraph binary"}
+    port = free_port()
+    process = subprocess.Popen([server, "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)
+        return run_command([*CLI, "-q", "load", "--dist", str(dist), "--store", "oxigraph", "--endpoint",
+                            f"http://127.0.0.1:{port}"], cap)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
-def queries_row(project: Path, dist: Path, cap: float) -> dict:
-    """Every offline question of queries/, in one process: the load of dist/ and the queries."""
-    script = ("import sys, time, json\n"
-              "from pathlib import Path\n"
-              "from migration_kg.query.questions import list_queries, load_store, run_embedded, bindings_for\n"
-              "t = time.perf_counter(); store = load_store(Path(sys.argv[2])); load = time.perf_counter() - t\n"
-              "qs = [q for q in list_queries(Path(sys.argv[1]) / 'queries') if not q.needs_network]\n"
-              "t = time.perf_counter()\n"
-              "for q in qs: run_embedded(store, q, bindings_for(q))\n"
-              "print(json.dumps([load, time.perf_counter() - t, len(qs)]))\n")
-    outcome = subprocess.run([sys.executable, "-c", script, str(project), str(dist)], capture_output=True,
-                             text=True, timeout=cap, check=False)
-    if outcome.returncode:
-        return {"stage": "queries", "seconds": None, "note": outcome.stderr.strip().splitlines()[-1][:100]}
-    load, seconds, count = json.loads(outcome.stdout)
-    return {"stage": "queries: every question of queries/", "seconds": seconds,
-            "note": f"{count} questions, after {load:.1f} s loading dist/"}
+def questions(project: Path, dist: Path, cap: float) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json") as result:
+        outcome = run_command([sys.executable, __file__, "--worker", "questions", str(project), str(dist),
+                               "--result", result.name], cap)
+        if outcome["seconds"] is None:
+            return {"note": outcome.get("note", "failed")}
+        return json.loads(Path(result.name).read_text(encoding="utf-8"))
 
 
-# ---------------------------------------------------------------------------------------------- report
+# ---------------------------------------------------------------------------------------------- plan
 
 
 def prepare(size: int, work: Path) -> Path:
@@ -224,105 +279,132 @@ def prepare(size: int, work: Path) -> Path:
     if not (project / "manifest.json").is_file():
         subprocess.run([sys.executable, str(BENCH / "generate.py"), "--triples", str(size), "--out", str(project)],
                        check=True, stdout=subprocess.DEVNULL)
-    for query in sorted((project / "queries" / "qc").glob("*.rq")):
-        shutil.copyfile(ROOT / "queries" / "qc" / query.name, query)
+    for part in ("queries", "shapes", "ontology"):  # today's, so that a change to them is measured
+        shutil.rmtree(project / part)
+        shutil.copytree(ROOT / part, project / part)
     return project
 
 
-def show(rows: list[dict], triples: int, title: str) -> None:
-    print(f"\n{title}\n")
-    print(f"| {'stage':<52} | {'seconds':>8} | {'triples/s':>10} | {'peak MB':>8} |")
-    print(f"|{'-' * 54}|{'-' * 10}:|{'-' * 11}:|{'-' * 9}:|")
-    for row in rows:
-        seconds = row.get("seconds")
-        rate = f"{triples / seconds:,.0f}" if seconds else ""
-        peak = f"{row['peak_mb']:.0f}" if row.get("peak_mb") else ""
-        text = f"{seconds:.2f}" if seconds is not None else row.get("note", "")
-        stage = f"{row['stage']} ({row['note']})" if seconds is not None and row.get("note") else row["stage"]
-        print(f"| {stage:<52} | {text:>8} | {rate:>10} | {peak:>8} |")
+def measure(args: argparse.Namespace, results: dict, save) -> None:
+    """Run the chosen groups, interleaved across sizes, ``--repeats`` times where cheap; save after each step."""
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    only = set(args.only.split(",")) if args.only else set(GROUPS)
+    projects = {size: prepare(size, args.work) for size in sizes}
+    entry = {size: results["sizes"].setdefault(str(size), {}) for size in sizes}
+    for size in sizes:
+        for group in only & {"stages", "build", "busy", "floor"}:
+            entry[size][group] = []
+    for round_ in range(args.repeats):
+        for size in sizes:
+            project = projects[size]
+            if "stages" in only:
+                found = run_worker("stage", args.cap, project)
+                entry[size]["stages"].append(found.get("stages", {}))
+                entry[size]["triples"] = found.get("triples", entry[size].get("triples"))
+            if "build" in only:
+                entry[size]["build"].append(build_once(project, args.cap, busy=False))
+            if "busy" in only and (size >= args.busy_from):
+                entry[size]["busy"].append(build_once(project, args.cap, busy=True))
+            if "floor" in only:
+                entry[size]["floor"].append(run_worker("floor", args.cap, project).get("stages", {}))
+            save()
+            print(f"round {round_ + 1}, {size:,}: done", file=sys.stderr, flush=True)
+    for size in sizes:
+        project, dist = projects[size], projects[size] / "dist"
+        if only & {"publish", "load", "questions"} and not dist.is_dir():
+            run_command([*CLI, "-q", "build", "--project", str(project), "--out", str(dist)], args.cap)
+        if "load" in only:
+            entry[size]["load"] = load_oxigraph(dist, args.command_cap)
+        if "questions" in only:
+            entry[size]["questions"] = questions(project, dist, args.command_cap)
+        if "baseline" in only and size in {int(s) for s in args.baseline_sizes.split(",") if s}:
+            entry[size]["baseline"] = run_worker("baseline", args.cap, project)
+        if "publish" in only:
+            entry[size]["publish"] = publish_once(project, dist, args.command_cap)
+        save()
+        print(f"{size:,}: commands done", file=sys.stderr, flush=True)
+    if "seed" in only:
+        results["seed"] = measure_seed(args.repeats)
+    if "virtuoso" in only and args.virtuoso_result:
+        results["virtuoso"] = json.loads(args.virtuoso_result.read_text(encoding="utf-8"))
+    elif "virtuoso" in only and args.virtuoso:
+        out = args.work / "virtuoso.json"
+        subprocess.run([sys.executable, str(BENCH / "bench_virtuoso.py"), "--triples", str(args.virtuoso),
+                        "--work", str(args.work), "--json", str(out)], check=False, stdout=subprocess.DEVNULL)
+        if out.is_file():
+            results["virtuoso"] = json.loads(out.read_text(encoding="utf-8"))
+    save()
 
 
-def exponents(results: dict[int, dict]) -> None:
-    sizes = sorted(results)
-    print("\nGrowth exponent k in time ~ triples^k between sizes (1 is linear)\n")
-    print("| stage | " + " | ".join(f"{a:,} -> {b:,}" for a, b in pairwise(sizes)) + " |")
-    print("|---|" + "---:|" * (len(sizes) - 1))
-    names = [row["stage"] for row in results[sizes[-1]]["rows"] if row.get("seconds")]
-    for name in names:
-        cells = []
-        for a, b in pairwise(sizes):
-            ta, tb = (next((r.get("seconds") for r in results[s]["rows"] if r["stage"] == name), None) for s in (a, b))
-            na, nb = results[a]["triples"], results[b]["triples"]
-            cells.append(f"{math.log(tb / ta) / math.log(nb / na):.2f}" if ta and tb else "")
-        print(f"| {name} | " + " | ".join(cells) + " |")
+def measure_seed(repeats: int) -> dict:
+    """The seed project: cold build, cold publish and --help, medians."""
+    work = Path(tempfile.mkdtemp(prefix="mkg-bench-seed-"))
+    try:
+        dist = work / "dist"
+        builds = [run_command([*CLI, "-q", "build", "--project", str(ROOT), "--out", str(dist)], 120)
+                  for _ in range(max(repeats, 3))]
+        publishes = [publish_once(ROOT, dist, 120) for _ in range(max(repeats, 3))]
+        helps = [run_command([*CLI, "--help"], 60) for _ in range(max(repeats, 3))]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"build": builds, "publish": publishes, "help": helps}
+
+
+def machine() -> dict:
+    import platform
+
+    import pyoxigraph
+
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.machine())
+    memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal"))) / 1024 / 1024
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(memory), "python": platform.python_version(),
+            "pyoxigraph": pyoxigraph.__version__, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--only", default="", help=f"groups to (re)measure, comma-separated: {','.join(GROUPS)}")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved runs of the cheap groups (medians)")
     parser.add_argument("--baseline-sizes", default="10000,100000",
-                        help="sizes at which to run the rdflib + pyshacl baseline (it takes ~750 s at 1M)")
+                        help="sizes at which to run the rdflib + pyshacl baseline (it took 1,347 s at 1M)")
+    parser.add_argument("--busy-from", type=int, default=0, help="smallest size of the busy-core builds")
+    parser.add_argument("--virtuoso", type=int, default=0, help="also bulk-load this many triples into Virtuoso")
+    parser.add_argument("--virtuoso-result", type=Path, help="take the Virtuoso figures from this bench_virtuoso.py "
+                        "--json file instead of running it")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "mkg-bench")
-    parser.add_argument("--cap", type=float, default=900, help="seconds after which a build or baseline is stopped")
-    parser.add_argument("--command-cap", type=float, default=300,
-                        help="seconds after which publish, load or the queries are stopped")
-    parser.add_argument("--only-build", action="store_true", help="skip publish, load, queries and the baseline")
-    parser.add_argument("--json", type=Path, help="also write the results to this file")
-    parser.add_argument("--stage-worker", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--baseline-worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cap", type=float, default=1800, help="seconds after which a build or baseline stops")
+    parser.add_argument("--command-cap", type=float, default=600, help="seconds for publish, load or questions")
+    parser.add_argument("--results", type=Path, help="JSON file of results: read if present, updated as runs end")
+    parser.add_argument("--render", action="store_true", help="only print the table of --results")
+    parser.add_argument("--doc", type=Path, help="write the table into this Markdown file, between its markers")
+    parser.add_argument("--note", action="append", default=[], help="a line to print under the table")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    for kind, project in (("stage", args.stage_worker), ("baseline", args.baseline_worker)):
-        if project is not None:
-            found = stage_worker(project) if kind == "stage" else baseline_worker(project)
-            args.result.write_text(json.dumps(found), encoding="utf-8")
-            return
-    seed = {"seed build (cold `migration-kg build`)": run_seed_build(), "--help (cold)": run_help()}
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    for name, seconds in seed.items():
-        print(f"{name}: {seconds:.2f} s (median of 5)")
-    results: dict[int, dict] = {}
-    baseline_sizes = {int(s) for s in args.baseline_sizes.split(",") if s}
-    for size in (int(s) for s in args.sizes.split(",")):
-        project = prepare(size, args.work)
-        staged = run_worker("stage", project, args.cap)
-        dist = project / "dist"
-        build = run_command([*CLI, "-q", "build", "--project", str(project), "--out", str(dist)], args.cap)
-        rows = [*staged["stages"], {"stage": "BUILD (cold `migration-kg build`)", **build}]
-        if dist.is_dir() and not args.only_build:
-            rows += other_commands(project, dist, args.command_cap)
-        if size in baseline_sizes and not args.only_build:
-            baseline = run_worker("baseline", project, args.cap)
-            rows += baseline["stages"]
-            total = sum(row["seconds"] for row in baseline["stages"])
-            rows.append({"stage": "BASELINE total (rdflib + pyshacl + rdflib)", "seconds": total,
-                         "peak_mb": baseline.get("peak_mb")} if baseline["stages"] else
-                        {"stage": "BASELINE", "seconds": None, "note": baseline.get("note")})
-            if baseline["stages"] and build.get("seconds"):
-                rows.append({"stage": f"ratio baseline / build: {total / build['seconds']:.1f}x", "seconds": None,
-                             "note": ""})
-        else:
-            rows.append({"stage": "BASELINE", "seconds": None, "note": "not run at this size"})
-        triples = staged.get("triples") or size
-        results[size] = {"triples": triples, "rows": rows}
-        show(rows, triples, f"{triples:,} triples ({size:,} asked)")
-    if len(results) > 1:
-        exponents(results)
-    if args.json:
-        args.json.write_text(json.dumps({"seed": seed, "results": results}, indent=2) + "\n",
-                             encoding="utf-8")
+    if args.worker:
+        found = questions_worker(*args.paths) if args.worker == "questions" else WORKERS[args.worker](*args.paths)
+        args.result.write_text(json.dumps(found), encoding="utf-8")
+        return
+    results = {"sizes": {}}
+    if args.results and args.results.is_file():
+        results = json.loads(args.results.read_text(encoding="utf-8"))
 
+    def save() -> None:
+        if args.results:
+            args.results.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
-def run_seed_build() -> float:
-    out = Path(tempfile.mkdtemp(prefix="mkg-bench-seed-"))
-    times = [run_command([*CLI, "-q", "build", "--project", str(ROOT), "--out", str(out / "dist")], 120)["seconds"]
-             for _ in range(5)]
-    shutil.rmtree(out, ignore_errors=True)
-    return sorted(times)[2]
-
-
-def run_help() -> float:
-    return sorted(run_command([*CLI, "--help"], 60)["seconds"] for _ in range(5))[2]
+    if not args.render:
+        results["machine"] = machine()
+        results.setdefault("commands", []).append(" ".join(["python", "benchmarks/run.py", *(argv or sys.argv[1:])]))
+        measure(args, results, save)
+    table = render(results, args.note)
+    print(table)
+    if args.doc:
+        write_doc(args.doc, table)
 
 
 if __name__ == "__main__":
