@@ -92,8 +92,8 @@ def write_formats(source: TripleSource, streams: dict[str, TextIO], context: jso
     gc.disable()
     try:
         if source.native:
-            write_native(sorted_lines(source.source, source.left_out()), streams, context,  # type: ignore[arg-type]
-                         dict(sorted(_prefixes(source).items())))
+            with sorted_lines(source.source, source.left_out()) as lines:  # type: ignore[arg-type]
+                write_native(lines, streams, context, dict(sorted(_prefixes(source).items())))
             return
         writers = [FORMATS[name].open(stream, context, source) for name, stream in streams.items()]
         for block in source:
