@@ -6,12 +6,15 @@ The project comes from ``benchmarks/generate.py --violations`` (generated under 
 Debian's ``virtuoso-opensource-7`` started as ``tests/helpers/virtuoso.py`` starts it (its own directory, both
 ports on 127.0.0.1, ``virtuoso-t -f``), with two settings changed for a graph of this size: 2.7 GB of buffers
 (the package's default is 80 MB; Virtuoso's own guide sizes them to the memory of the machine) and no limit on a
-query's execution time (the default 60 s would cut an answer short without an error). The data files are cut into
-pieces of about a million triples (whole subject blocks, with the prefixes) and loaded by Virtuoso's bulk loader,
-``ld_dir`` and ``rdf_loader_run`` on two threads, into one named graph with the ontology; then ``checkpoint``.
-Then ``migration-kg validate --endpoint URL --graph IRI`` runs as a cold command, and the same validation runs
-once more through the Python API (``migration_kg.validate(endpoint=..., graphs=...)``, what the command calls) to
-compare the reported (focus node, check) pairs with the manifest's. The server is stopped at the end.
+query's execution time (the default 60 s would cut an answer short without an error). ``ResultSetMaxRows`` stays
+at the package's 10,000 unless ``--max-rows`` says otherwise: Virtuoso cuts longer answers short silently.
+
+The data files are cut into pieces of about a million triples (whole subject blocks, with the prefixes) and
+loaded by Virtuoso's bulk loader (``ld_dir``, then ``rdf_loader_run`` on two threads) into one named graph with
+the ontology; then ``checkpoint``. Then ``migration-kg validate --endpoint URL --graph IRI`` runs as a cold
+command, and the same validation runs once more through the Python API (``migration_kg.validate(endpoint=...,
+graphs=...)``, what the command calls) to compare the reported (focus node, check) pairs with the manifest's.
+The server is stopped at the end.
 
     python benchmarks/bench_virtuoso.py [--triples 10000000] [--work DIR] [--json FILE]
 """
@@ -74,7 +77,7 @@ MaxClientConnections = 5
 ServerThreads = 5
 
 [SPARQL]
-ResultSetMaxRows = 10000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 0
 """
 
@@ -182,20 +185,21 @@ print(json.dumps({"seconds": time.perf_counter() - start, "conforms": report.con
 """
 
 
-def run(project: Path, work: Path, timeout: float) -> dict:
+def run(project: Path, work: Path, timeout: float, max_rows: int = 10_000) -> dict:
     manifest = json.loads((project / "manifest.json").read_text(encoding="utf-8"))
     directory = work / "virtuoso"
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     files = work / "virtuoso-load"
     shutil.rmtree(files, ignore_errors=True)
-    result: dict = {"triples": manifest["triples"], "planted": len(manifest["planted"])}
+    result: dict = {"triples": manifest["triples"], "planted": len(manifest["planted"]), "claims": manifest["claims"],
+                    "result_set_max_rows": max_rows}
     start = time.perf_counter()
     result["files"] = prepare_files(project, files)
     result["split_seconds"] = time.perf_counter() - start
     http_port, sql_port = free_port(), free_port()
     (directory / "virtuoso.ini").write_text(_INI.format(dir=directory, data=files, sql_port=sql_port,
-                                                        http_port=http_port), encoding="utf-8")
+                                                        http_port=http_port, max_rows=max_rows), encoding="utf-8")
     url = f"http://127.0.0.1:{http_port}/sparql"
     server = subprocess.Popen(["virtuoso-t", "-f", "-c", str(directory / "virtuoso.ini")], cwd=directory,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -271,6 +275,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "mkg-bench")
     parser.add_argument("--timeout", type=float, default=3600,
                         help="seconds allowed for the load and for each validation")
+    parser.add_argument("--max-rows", type=int, default=10_000,
+                        help="Virtuoso's ResultSetMaxRows (10,000 is the Debian package's default)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
     if not (shutil.which("virtuoso-t") and shutil.which("isql-vt")):
@@ -279,7 +285,7 @@ def main(argv: list[str] | None = None) -> None:
     if not (project / "manifest.json").is_file():
         subprocess.run([sys.executable, str(BENCH / "generate.py"), "--triples", str(args.triples), "--violations",
                         "--out", str(project)], check=True, stdout=subprocess.DEVNULL)
-    result = run(project, args.work, args.timeout)
+    result = run(project, args.work, args.timeout, args.max_rows)
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

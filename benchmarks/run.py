@@ -48,7 +48,10 @@ def peak_mb() -> float:
 
 
 def run_command(args: list[str], timeout: float) -> dict:
-    """Run a command; its wall time, exit code and peak memory (from its own rusage, reaped with wait4)."""
+    """Run a command; its wall time, exit code and peak memory (from its own rusage, reaped with wait4).
+
+    Linux carries a process's peak over fork and exec, so this process must stay small: it never reads a whole
+    output file (see :func:`digest`)."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
@@ -216,7 +219,9 @@ def digest(directory: Path) -> str:
     """One SHA-256 over every file of a directory (names and bytes), to compare outputs of runs."""
     total = hashlib.sha256()
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        total.update(str(path.relative_to(directory)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        with path.open("rb") as stream:  # in pieces: this process stays small (a child's peak starts from it)
+            one = hashlib.file_digest(stream, "sha256").digest()
+        total.update(str(path.relative_to(directory)).encode() + b"\0" + one)
     return total.hexdigest()
 
 

@@ -99,18 +99,38 @@ def size_rows(entry: dict, size: int) -> dict[str, dict]:
     return rows
 
 
-def virtuoso_rows(found: dict | None) -> dict[str, dict]:
-    if not found:
-        return {}
-    api = found.get("api", {})
-    check = found.get("validate", {})
+def short(size: int) -> str:
+    return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1000}k"
+
+
+def asked(triples: int) -> int:
+    """The size a run was asked for (a power of ten) from the triples it got."""
+    return 10 ** round(math.log10(triples))
+
+
+def virtuoso_rows(found: dict) -> dict[str, dict]:
+    """The rows of one bench_virtuoso.py run, named by its ResultSetMaxRows."""
+    api, check = found.get("api", {}), found.get("validate", {})
+    rows_limit = f"ResultSetMaxRows {found.get('result_set_max_rows', 10_000):,}"
+    missed = ", ".join(f"{focus.rsplit('/', 2)[-1]} {check.rsplit('#', 1)[-1]}" for focus, check in
+                       api.get("missing", []))
     planted = (f"{api['found']} of {api['expected_pairs']} (focus, check) pairs"
-               + (f"; missing {len(api['missing'])}" if api.get("missing") else "")
-               + (f"; {len(api['extra'])} more" if api.get("extra") else "")) if "found" in api else api.get("note", "")
+               + (f"; missed {missed}" if missed else "")
+               + (f"; {len(api['extra'])} more" if api.get("extra") else "")) if "found" in api else "not run"
+    counted = [int(word) for word in (api.get("quotes") or "").split() if word.isdigit()]
+    quotes = (f"{sum(counted[:2]):,} of {found['claims']:,} claims' quotes looked at"
+              if len(counted) >= 2 and found.get("claims") else "")
+    if check.get("exit") not in (0, 1) and check.get("seconds"):
+        verdict = {"text": f"{check['seconds']:,.0f} s, exit {check['exit']}: "
+                           + " ".join(check.get("last_lines") or [])[-90:]}
+    else:
+        verdict = {"seconds": check.get("seconds"), "peak_mb": check.get("peak_mb"), "note": check.get("note") or ""}
     return {"Virtuoso: bulk load (ld_dir, rdf_loader_run x2, checkpoint)": {"seconds": found.get("load_seconds")},
-            "Virtuoso: `validate --endpoint`, cold command (our process's peak)": {
-                "seconds": check.get("seconds"), "peak_mb": check.get("peak_mb"), "note": check.get("note") or ""},
-            "Virtuoso: planted violations reported": {"text": planted}}
+            "Virtuoso: server's peak memory": {"text": f"{found['server_mb_peak']:,.0f} MB"
+                                               if found.get("server_mb_peak") else ""},
+            f"Virtuoso ({rows_limit}): `validate --endpoint`, cold (our peak)": verdict,
+            f"Virtuoso ({rows_limit}): planted violations reported": {"text": planted},
+            f"Virtuoso ({rows_limit}): quote check": {"text": quotes}}
 
 
 def exponent(rows: dict[int, dict], triples: dict[int, int], a: int, b: int, name: str) -> str:
@@ -125,17 +145,21 @@ def render(results: dict, notes: list[str] = ()) -> str:
     entries = {size: results["sizes"][str(size)] for size in sizes}
     triples = {size: entries[size].get("triples") or size for size in sizes}
     rows = {size: size_rows(entries[size], size) for size in sizes}
-    virtuoso = results.get("virtuoso")
-    big = virtuoso_rows(virtuoso)
-    names = list(dict.fromkeys(name for size in sizes for name in rows[size])) + list(big)
-    columns = [f"{triples[size]:,}" for size in sizes] + ([f"{virtuoso['triples']:,}"] if virtuoso else [])
+    runs = results.get("virtuoso") or []
+    runs = [runs] if isinstance(runs, dict) else runs
+    big: dict[int, dict[str, dict]] = {}
+    for run in runs:
+        big.setdefault(asked(run["triples"]), {}).update(virtuoso_rows(run))
+        triples.setdefault(asked(run["triples"]), run["triples"])
+    columns = sorted({*sizes, *big})
+    names = list(dict.fromkeys([*(name for size in sizes for name in rows[size]),
+                                *(name for size in sorted(big) for name in big[size])]))
     spans = list(pairwise(sizes))
-    header = ["stage", *columns, *(f"k {a // 1000:,}k→{b // 1000:,}k" for a, b in spans)]
+    header = ["stage", *(f"{triples[size]:,}" for size in columns),
+              *(f"k {short(a)}→{short(b)}" for a, b in spans)]
     lines = [f"| {' | '.join(header)} |", "|" + "---|" + "---:|" * (len(header) - 1)]
     for name in names:
-        cells = [cell(rows[size].get(name, {})) for size in sizes]
-        if virtuoso:
-            cells.append(cell(big.get(name, {})))
+        cells = [cell({**rows.get(size, {}).get(name, {}), **big.get(size, {}).get(name, {})}) for size in columns]
         cells += [exponent(rows, triples, a, b, name) for a, b in spans]
         if any(cells):
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
@@ -195,17 +219,16 @@ def targets(results: dict, rows: dict[int, dict], triples: dict[int, int]) -> li
     if seed:
         value = summary(seed)
         line("seed site ≤ 1 s", cell(value), bool(value.get("seconds")) and value["seconds"] <= 1)
-    virtuoso = results.get("virtuoso")
-    if virtuoso:
-        api, check = virtuoso.get("api", {}), virtuoso.get("validate", {})
-        line(f"{virtuoso['triples']:,} triples in Virtuoso: bulk load",
-             f"{virtuoso.get('load_seconds', 0):,.0f} s ({virtuoso.get('store_triples') or 0:,} triples in the "
-             "graph with the ontology)", None)
-        line(f"{virtuoso['triples']:,} triples: `validate --endpoint`",
-             f"{check.get('seconds') or 0:,.0f} s, exit {check.get('exit')}, our peak "
-             f"{check.get('peak_mb') or 0:,.0f} MB", None)
+    runs = results.get("virtuoso") or []
+    for run in [runs] if isinstance(runs, dict) else runs:
+        api, check = run.get("api", {}), run.get("validate", {})
+        label = f"{run['triples']:,} triples in Virtuoso (ResultSetMaxRows {run.get('result_set_max_rows', 10_000):,})"
+        finished = check.get("exit") in (0, 1)
+        line(f"{label}: bulk load, then `validate --endpoint`",
+             f"load {run.get('load_seconds', 0):,.0f} s; validation {check.get('seconds') or 0:,.0f} s, exit "
+             f"{check.get('exit')}; our peak {check.get('peak_mb') or 0:,.0f} MB", finished)
         if "found" in api:
-            line("every planted violation found", f"{api['found']} of {api['expected_pairs']}",
+            line(f"{label}: every planted violation reported", f"{api['found']} of {api['expected_pairs']}",
                  api["found"] == api["expected_pairs"])
     return ["", *out, ""] if len(out) > 2 else []
 
