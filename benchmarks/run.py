@@ -331,13 +331,14 @@ def measure(args: argparse.Namespace, results: dict, save) -> None:
     if "seed" in only:
         results["seed"] = measure_seed(args.repeats)
     if "virtuoso" in only and args.virtuoso_result:
-        results["virtuoso"] = json.loads(args.virtuoso_result.read_text(encoding="utf-8"))
+        results["virtuoso"] = [json.loads(path.read_text(encoding="utf-8")) for path in args.virtuoso_result]
     elif "virtuoso" in only and args.virtuoso:
         out = args.work / "virtuoso.json"
         subprocess.run([sys.executable, str(BENCH / "bench_virtuoso.py"), "--triples", str(args.virtuoso),
-                        "--work", str(args.work), "--json", str(out)], check=False, stdout=subprocess.DEVNULL)
+                        "--max-rows", str(args.virtuoso_max_rows), "--work", str(args.work), "--json", str(out)],
+                       check=False, stdout=subprocess.DEVNULL)
         if out.is_file():
-            results["virtuoso"] = json.loads(out.read_text(encoding="utf-8"))
+            results["virtuoso"] = [json.loads(out.read_text(encoding="utf-8"))]
     save()
 
 
@@ -377,8 +378,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="sizes at which to run the rdflib + pyshacl baseline (it took 1,347 s at 1M)")
     parser.add_argument("--busy-from", type=int, default=0, help="smallest size of the busy-core builds")
     parser.add_argument("--virtuoso", type=int, default=0, help="also bulk-load this many triples into Virtuoso")
-    parser.add_argument("--virtuoso-result", type=Path, help="take the Virtuoso figures from this bench_virtuoso.py "
-                        "--json file instead of running it")
+    parser.add_argument("--virtuoso-max-rows", type=int, default=10_000_000,
+                        help="Virtuoso's ResultSetMaxRows for --virtuoso (its default, 10,000, cuts answers short)")
+    parser.add_argument("--virtuoso-result", type=Path, action="append", default=[],
+                        help="take Virtuoso figures from this bench_virtuoso.py --json file (repeatable) instead")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "mkg-bench")
     parser.add_argument("--cap", type=float, default=1800, help="seconds after which a build or baseline stops")
     parser.add_argument("--command-cap", type=float, default=600, help="seconds for publish, load or questions")

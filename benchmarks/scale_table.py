@@ -125,9 +125,10 @@ def virtuoso_rows(found: dict) -> dict[str, dict]:
                            + " ".join(check.get("last_lines") or [])[-90:]}
     else:
         verdict = {"seconds": check.get("seconds"), "peak_mb": check.get("peak_mb"), "note": check.get("note") or ""}
-    return {"Virtuoso: bulk load (ld_dir, rdf_loader_run x2, checkpoint)": {"seconds": found.get("load_seconds")},
-            "Virtuoso: server's peak memory": {"text": f"{found['server_mb_peak']:,.0f} MB"
-                                               if found.get("server_mb_peak") else ""},
+    return {f"Virtuoso ({rows_limit}): bulk load (ld_dir, rdf_loader_run x2, checkpoint)": {
+                "seconds": found.get("load_seconds")},
+            f"Virtuoso ({rows_limit}): the server's peak memory": {
+                "text": f"{found['server_mb_peak']:,.0f} MB" if found.get("server_mb_peak") else ""},
             f"Virtuoso ({rows_limit}): `validate --endpoint`, cold (our peak)": verdict,
             f"Virtuoso ({rows_limit}): planted violations reported": {"text": planted},
             f"Virtuoso ({rows_limit}): quote check": {"text": quotes}}
