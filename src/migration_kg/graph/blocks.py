@@ -133,3 +133,16 @@ class TripleSource:
             block = make_block(subject, (q for q in quads if not left_out or (q.predicate, q.object) not in left_out))
             if block.pairs:
                 yield block
+
+
+def blocks_of_lines(lines: list[str], quads: list[ox.Quad]) -> list[Block]:
+    """Subject blocks of sorted N-Triples lines (a subject's lines together), each pair carrying its parsed quad."""
+    blocks: list[Block] = []
+    current = None
+    for line, quad in zip(lines, quads, strict=True):
+        subject, predicate, rest = line.split(" ", 2)
+        if subject != current:
+            blocks.append(Block(quad.subject, subject, []))  # type: ignore[arg-type]
+            current = subject
+        blocks[-1].pairs.append((predicate, rest[:-3], quad))  # rest ends with " .\n"
+    return blocks

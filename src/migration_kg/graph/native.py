@@ -23,7 +23,7 @@ from typing import TextIO
 import pyoxigraph as ox
 
 from migration_kg.graph import jsonld
-from migration_kg.graph.blocks import RDF_TYPE, Block
+from migration_kg.graph.blocks import RDF_TYPE, blocks_of_lines
 from migration_kg.graph.writers import CHUNK, OxigraphWriter
 
 _TYPE = f" {RDF_TYPE} "
@@ -103,19 +103,6 @@ def _chunks(lines: Iterable[bytes], subjects: int = CHUNK) -> Iterator[list[str]
         yield chunk
 
 
-def _blocks(lines: list[str], quads: list[ox.Quad]) -> list[Block]:
-    """Subject blocks of lines (a subject's lines together) and their parsed statements."""
-    blocks: list[Block] = []
-    current = None
-    for line, quad in zip(lines, quads, strict=True):
-        subject, predicate, rest = line.split(" ", 2)
-        if subject != current:
-            blocks.append(Block(quad.subject, subject, []))  # type: ignore[arg-type]
-            current = subject
-        blocks[-1].pairs.append((predicate, rest[:-3], quad))
-    return blocks
-
-
 def write_native(lines: Iterable[bytes], streams: dict[str, TextIO], context: jsonld.Context | None,
                  prefixes: dict[str, str]) -> None:
     """Write the sorted ``lines`` in each named syntax (a key of serialize.FORMATS) to its stream."""
@@ -134,7 +121,7 @@ def write_native(lines: Iterable[bytes], streams: dict[str, TextIO], context: js
         for writer in oxigraph:
             writer.write_statements(quads)
         if json_writer is not None:
-            for block in _blocks(chunk, quads):
+            for block in blocks_of_lines(chunk, quads):
                 json_writer.block(block)
     for writer in oxigraph:
         writer.close()

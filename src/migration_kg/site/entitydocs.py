@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from migration_kg.graph import jsonld
-from migration_kg.graph.blocks import Block, TripleSource
+from migration_kg.graph.blocks import Block, TripleSource, blocks_of_lines
 from migration_kg.graph.serialize import FORMATS, write_formats
 from migration_kg.graph.writers import NTriplesWriter, OxigraphWriter
 from migration_kg.namespaces import PREFIXES
@@ -39,15 +39,7 @@ class Documents:
 def _blocks(lines: list[str]) -> list[Block]:
     """Subject blocks of sorted N-Triples lines (as :class:`TripleSource` makes them from a graph)."""
     quads = list(ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
-    blocks: list[Block] = []
-    current = None
-    for line, quad in zip(lines, quads, strict=True):
-        subject, predicate, rest = line.split(" ", 2)
-        if subject != current:
-            blocks.append(Block(quad.subject, subject, []))  # type: ignore[arg-type]
-            current = subject
-        blocks[-1].pairs.append((predicate, rest[:-3], quad))  # rest ends with " .\n"
-    return blocks
+    return blocks_of_lines(lines, quads)
 
 
 def _namespaces_used(blocks: list[Block]) -> dict[str, str]:
