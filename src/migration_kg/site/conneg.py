@@ -125,6 +125,18 @@ def _regex(media_type: str) -> str:
     return media_type.replace("+", "\\+").replace(".", "\\.")
 
 
+def _apache_headers() -> list[str]:
+    """The mod_headers block that ends both Apache rule sets: Vary for negotiated answers, and CORS."""
+    return [
+        "<IfModule mod_headers.c>",
+        "  Header always append Vary Accept env=VARY_ACCEPT",
+        *apache_language_headers(),
+        f"  Header always set {CORS[0]} \"{CORS[1]}\"",
+        "</IfModule>",
+        "",
+    ]
+
+
 def htaccess() -> str:
     """Apache rules (mod_rewrite, mod_mime, mod_headers) for a site/ served as the document root."""
     lines = [
@@ -168,12 +180,7 @@ def htaccess() -> str:
         "RewriteCond %{REQUEST_FILENAME}.html -f",
         f"RewriteRule ^{_THING_REGEX}$ $1.html [R=303,L,E=VARY_ACCEPT:1]",
         "",
-        "<IfModule mod_headers.c>",
-        "  Header always append Vary Accept env=VARY_ACCEPT",
-        *apache_language_headers(),
-        f"  Header always set {CORS[0]} \"{CORS[1]}\"",
-        "</IfModule>",
-        "",
+        *_apache_headers(),
     ]
     return "\n".join(lines)
 
@@ -299,12 +306,7 @@ def w3id_htaccess(site_url: str) -> str:
         "# The home page and every other path (downloads, pages, the context): the same path on the host.",
         f"RewriteRule ^(.*)$ {target}/$1 [R=302,NE,L]",
         "",
-        "<IfModule mod_headers.c>",
-        "  Header always append Vary Accept env=VARY_ACCEPT",
-        *apache_language_headers(),
-        f"  Header always set {CORS[0]} \"{CORS[1]}\"",
-        "</IfModule>",
-        "",
+        *_apache_headers(),
     ]
     return "\n".join(lines)
 
