@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import signal
 import socket
@@ -34,6 +33,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from children import timed_child
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
@@ -150,29 +151,6 @@ def wait_ready(url: str, process: subprocess.Popen, directory: Path, timeout: fl
     raise RuntimeError(f"Virtuoso not ready at {url} after {timeout} s")
 
 
-def rusage_command(args: list[str], timeout: float) -> dict:
-    """Wall time, exit code, output and peak resident memory of a command (reaped with ``wait4``: its own peak)."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(args, stdout=out, stderr=err)
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                process.kill()
-                os.wait4(process.pid, 0)
-                return {"seconds": None, "note": f"stopped after {timeout:.0f} s"}
-            time.sleep(0.05)
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return {"seconds": seconds, "exit": process.returncode, "peak_mb": usage.ru_maxrss / 1024,
-                "stdout": out.read().decode(errors="replace"), "stderr": err.read().decode(errors="replace")}
-
-
 _PAIRS = """\
 import json, sys, time
 from pathlib import Path
@@ -219,12 +197,12 @@ def run(project: Path, work: Path, timeout: float, max_rows: int = 10_000) -> di
         count = isql(sql_port, f"sparql select count(*) from <{GRAPH}> where {{ ?s ?p ?o }};\n")
         result["store_triples"] = _first_number(count)
         result["server_mb_after_load"] = _rss_mb(server.pid)
-        cli = rusage_command([*CLI, "-q", "validate", "--project", str(project), "--endpoint", url, "--graph", GRAPH,
+        cli = timed_child([*CLI, "-q", "validate", "--project", str(project), "--endpoint", url, "--graph", GRAPH,
                               "--sources", str(project / "source")], timeout)
         result["validate"] = {key: cli.get(key) for key in ("seconds", "exit", "peak_mb", "note")}
         result["validate"]["last_lines"] = (cli.get("stderr", "") or "").strip().splitlines()[-2:]
-        pairs = rusage_command([sys.executable, "-c", _PAIRS, str(project), url, GRAPH, str(project / "source")],
-                               timeout)
+        pairs = timed_child([sys.executable, "-c", _PAIRS, str(project), url, GRAPH, str(project / "source")],
+                            timeout, keep_stdout=True)
         if pairs.get("exit") == 0:
             found = json.loads(pairs["stdout"].strip().splitlines()[-1])
             expected = {(item["focus"], check) for item in manifest["planted"] for check in item["checks"]}

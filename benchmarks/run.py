@@ -35,6 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from children import timed_child
 from scale_table import GROUPS, render, write_doc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,31 +49,15 @@ def peak_mb() -> float:
 
 
 def run_command(args: list[str], timeout: float) -> dict:
-    """Run a command; its wall time, exit code and peak memory (from its own rusage, reaped with wait4).
+    """Run a command; its wall time and peak memory, or a note saying how it failed.
 
     Linux carries a process's peak over fork and exec, so this process must stay small: it never reads a whole
     output file (see :func:`digest`)."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                process.kill()
-                os.wait4(process.pid, 0)
-                return {"seconds": None, "note": f"stopped after {timeout:.0f} s"}
-            time.sleep(0.02)
-        seconds = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        lines = err.read().decode(errors="replace").strip().splitlines()
-    result = {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024}
-    if code:
-        result = {"seconds": None, "note": f"exit {code}: {lines[-1] if lines else ''}"[:120]}
-    return result
+    result = timed_child(args, timeout)
+    if result["seconds"] is not None and result["exit"]:
+        lines = result["stderr"].strip().splitlines()
+        return {"seconds": None, "note": f"exit {result['exit']}: {lines[-1] if lines else ''}"[:120]}
+    return {key: result[key] for key in ("seconds", "peak_mb", "note") if key in result}
 
 
 # ---------------------------------------------------------------------------------------------- workers
