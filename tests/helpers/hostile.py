@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from servers import http_server
+from servers import http_server, send
 
 ROWS = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "from elsewhere"}}]}}'
 
@@ -60,17 +60,6 @@ def scripted(respond: Respond, host: str = "127.0.0.1") -> Iterator[Seen]:
     with http_server(Handler) as port:
         seen.port = port
         yield seen
-
-
-def send(handler: http.server.BaseHTTPRequestHandler, status: int, body: bytes,
-         content_type: str = "application/sparql-results+json", headers: dict[str, str] | None = None) -> None:
-    handler.send_response(status)
-    handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(len(body)))
-    for name, value in (headers or {}).items():
-        handler.send_header(name, value)
-    handler.end_headers()
-    handler.wfile.write(body)
 
 
 def answer_rows(handler: http.server.BaseHTTPRequestHandler, _seen: Seen) -> None:

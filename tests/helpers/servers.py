@@ -21,6 +21,19 @@ from pathlib import Path
 from migration_kg.store.server import oxigraph_executable
 
 
+def send(handler: http.server.BaseHTTPRequestHandler, status: int, body: bytes,
+         content_type: str = "application/sparql-results+json", headers: dict[str, str] | None = None) -> None:
+    """Answer with ``status``, ``body`` and its headers; a client that has gone away is no error."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        handler.wfile.write(body)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
@@ -168,14 +181,7 @@ def _handler_for(server_state: MisbehavingServer) -> type[http.server.BaseHTTPRe
                 self._send(500, "text/plain", b"unknown mode")
 
         def _send(self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(body)
+            send(self, status, body, content_type, headers)
 
         def _cut_off(self, part: bytes) -> None:
             """Promise a longer body than is sent, then close: the answer stops mid-stream."""
